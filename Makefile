@@ -1,0 +1,52 @@
+# dlcourse: the README's commands. Each target installs what it needs into .venv first.
+#   make book         build the book into _build/html (executed, offline)
+#   make test         run the whole test suite (includes a strict book build)
+# Instructors:
+#   make assignments  regenerate exercises/ from solutions/ (nbgrader generate_assignment)
+#   make autograde    autograde every submission under _grading/submitted/
+#   make feedback     write feedback under _grading/feedback/ (hidden tests not shown)
+#   make grades       export the gradebook to _grading/grades.csv
+#   make bench        run the speed comparisons in benchmarks/
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+# the pinned set for the reference Python; other versions resolve from pyproject's ranges
+CONSTRAINTS := $(shell $(PYTHON) -c 'import os, sys; f = "requirements/constraints-py%d%d.txt" % sys.version_info[:2]; print("-c " + f if os.path.exists(f) else "")')
+STAMP := $(VENV)/.stamp-install
+ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
+
+.PHONY: install book test assignments autograde feedback grades bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml $(wildcard requirements/*.txt)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(CONSTRAINTS) -e ".[book,grading,test]"
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build -W -n --keep-going .
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+assignments: $(STAMP)
+	cd solutions && for a in $(ASSIGNMENTS); do ../$(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
+
+autograde: $(STAMP)
+	$(BIN)/nbgrader autograde "*" --force
+
+feedback: $(STAMP)
+	$(BIN)/nbgrader generate_feedback "*" --force
+
+grades: $(STAMP)
+	$(BIN)/nbgrader export --to _grading/grades.csv
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_perceptron.py
+
+clean:
+	rm -rf _build _grading/autograded _grading/feedback
