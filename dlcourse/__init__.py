@@ -6,6 +6,6 @@ from in a ``Book:`` line of its docstring. Models follow scikit-learn's estimato
 
 __version__ = "0.1.0"
 
-from .models import Perceptron  # noqa: E402
+from .models import LinearRegression, LogisticRegression, Perceptron  # noqa: E402
 
-__all__ = ["Perceptron", "__version__"]
+__all__ = ["LinearRegression", "LogisticRegression", "Perceptron", "__version__"]

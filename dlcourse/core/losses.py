@@ -1,7 +1,7 @@
 """Loss functions E and their gradients.
 
-Book: 01_perceptron, section "The sigmoid unit" (binary cross-entropy); 02_logistic_regression
-extends this module.
+Book: 01_perceptron, section "The sigmoid unit" (binary cross-entropy);
+02_logistic_regression (categorical cross-entropy); 03_gradient_descent (mean squared error).
 
 Losses are averaged over the samples of a batch. A forward returns ``(E, cache)`` with E a
 float; the backward takes ``dE`` (1.0 when E is the loss itself) and returns dE/da for the
@@ -11,9 +11,14 @@ these losses stable: the logarithms are never taken of a probability rounded to 
 
 import numpy as np
 
-from .activations import sigmoid
+from .activations import sigmoid, softmax
 
-__all__ = ["softplus", "binary_cross_entropy_forward", "binary_cross_entropy_backward"]
+__all__ = [
+    "softplus", "log_softmax",
+    "binary_cross_entropy_forward", "binary_cross_entropy_backward",
+    "categorical_cross_entropy_forward", "categorical_cross_entropy_backward",
+    "mse_forward", "mse_backward",
+]
 
 
 def softplus(a):
@@ -56,3 +61,94 @@ def binary_cross_entropy_backward(dE, cache):
     """
     a, t = cache
     return dE * (sigmoid(a) - t) / a.shape[0]
+
+
+def log_softmax(a):
+    """log softmax(a) over the last axis, computed as a - logsumexp(a) without overflow.
+
+    Parameters
+    ----------
+    a : ndarray of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+    """
+    a = np.asarray(a, dtype=float)
+    m = np.max(a, axis=-1, keepdims=True)
+    return a - m - np.log(np.sum(np.exp(a - m), axis=-1, keepdims=True))
+
+
+def categorical_cross_entropy_forward(a, T):
+    """Mean categorical cross-entropy of softmax outputs, from their net inputs.
+
+    E = -(1/n) sum_n sum_k T_nk ln y_nk with y_n = softmax(a_n); the log-softmax keeps every
+    term finite.
+
+    Parameters
+    ----------
+    a : ndarray of shape (n_samples, n_classes)
+        Net inputs (logits).
+    T : ndarray of shape (n_samples, n_classes)
+        Targets, one-hot rows (or any rows of probabilities).
+
+    Returns
+    -------
+    E : float
+    cache : tuple
+    """
+    a = np.asarray(a, dtype=float)
+    T = np.asarray(T, dtype=float)
+    if a.shape != T.shape:
+        raise ValueError(f"logits have shape {a.shape} but targets {T.shape}; "
+                         "one-hot encode the targets to (n_samples, n_classes)")
+    E = float(-np.sum(T * log_softmax(a)) / a.shape[0])
+    return E, (a, T)
+
+
+def categorical_cross_entropy_backward(dE, cache):
+    """dE/da = (softmax(a) - T) / n: as for the sigmoid, the exponential cancels the log.
+
+    Returns
+    -------
+    da : ndarray of shape (n_samples, n_classes)
+    """
+    a, T = cache
+    return dE * (softmax(a) - T) / a.shape[0]
+
+
+def mse_forward(y, t):
+    """Mean squared error E = (1/2n) sum_n |y_n - t_n|^2.
+
+    The factor 1/2 cancels the 2 of the derivative, as in the book.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Predictions.
+    t : ndarray, same shape as ``y``
+        Targets.
+
+    Returns
+    -------
+    E : float
+    cache : tuple
+    """
+    y = np.asarray(y, dtype=float)
+    t = np.asarray(t, dtype=float)
+    if y.shape != t.shape:
+        raise ValueError(f"predictions have shape {y.shape} but targets {t.shape}; "
+                         "they must match element for element")
+    r = y - t
+    return float(0.5 * np.sum(r * r) / y.shape[0]), (r,)
+
+
+def mse_backward(dE, cache):
+    """dE/dy = (y - t) / n.
+
+    Returns
+    -------
+    dy : ndarray, same shape as the predictions
+    """
+    (r,) = cache
+    return dE * r / r.shape[0]

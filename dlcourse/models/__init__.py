@@ -1,5 +1,8 @@
 """Estimators with scikit-learn's contract: fit / partial_fit / predict / transform / score."""
 
+from ._gd import DivergenceWarning
+from .linear_regression import LinearRegression
+from .logistic_regression import LogisticRegression
 from .perceptron import Perceptron
 
-__all__ = ["Perceptron"]
+__all__ = ["DivergenceWarning", "LinearRegression", "LogisticRegression", "Perceptron"]

@@ -1,0 +1,99 @@
+"""The mini-batch gradient-descent loop shared by the linear models.
+
+Book: 03_gradient_descent, section "Batch, mini-batch and online".
+
+A model supplies ``_params()`` (a dict of arrays), ``_loss_and_grads(X, T)`` (the mean loss
+with its penalty, and a gradient dict with the same keys) and the data; this loop visits the
+samples in a fresh random order each epoch, updates after every mini-batch with
+:class:`dlcourse.optim.SGD`, records the full-data loss after every epoch, and stops when the
+loss improves by less than ``tol`` or when it diverges.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+
+from .._rng import check_rng
+from .._validation import check_scalar
+from ..optim import SGD
+from .._progress import progress as progress_line
+
+__all__ = ["DivergenceWarning", "check_gd_params", "init_training_state", "run_gradient_descent"]
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Training stopped because the loss grew without bound (the learning rate is too large)."""
+
+
+def check_gd_params(model):
+    """Validate the hyper-parameters every gradient-descent model shares."""
+    if not callable(model.eta):
+        check_scalar(model.eta, "eta", low=0, include_low=False)
+    if model.batch_size is not None:
+        check_scalar(model.batch_size, "batch_size", kind=numbers.Integral, low=1)
+    check_scalar(model.max_epochs, "max_epochs", kind=numbers.Integral, low=1)
+    check_scalar(model.tol, "tol", low=0)
+    check_scalar(model.alpha, "alpha", low=0)
+
+
+def run_gradient_descent(model, X, T, rng, epochs=None):
+    """Train ``model`` in place; fills ``loss_curve_``, ``n_iter_``, ``converged_``, ``diverged_``.
+
+    Parameters
+    ----------
+    model : estimator with ``_params`` and ``_loss_and_grads``
+    X : ndarray of shape (n_samples, n_features)
+    T : ndarray of shape (n_samples, n_outputs)
+    rng : numpy.random.Generator
+    epochs : int, optional
+        Run exactly this many epochs (partial_fit); default ``model.max_epochs`` with stopping.
+    """
+    n = X.shape[0]
+    batch = n if model.batch_size is None else min(int(model.batch_size), n)
+    if not hasattr(model, "_optimizer"):
+        model._optimizer = SGD(model.eta)
+    params = model._params()
+    start_loss, _ = model._loss_and_grads(X, T)
+    if not model.loss_curve_:
+        model.loss_curve_.append(start_loss)
+    budget = model.max_epochs if epochs is None else epochs
+    loop = range(budget)
+    if getattr(model, "progress", False):
+        loop = progress_line(loop, desc=type(model).__name__,
+                             metrics=lambda: f"loss {model.loss_curve_[-1]:.4g}")
+    for _ in loop:
+        order = rng.permutation(n) if batch < n else np.arange(n)
+        saved = {k: v.copy() for k, v in params.items()}
+        for start in range(0, n, batch):
+            idx = order[start:start + batch]
+            _, grads = model._loss_and_grads(X[idx], T[idx])
+            model._optimizer.step(params, grads)
+        loss, _ = model._loss_and_grads(X, T)
+        model.n_iter_ += 1
+        if not np.isfinite(loss) or loss > 1e6 * max(start_loss, 1e-12):
+            for k in params:                    # keep the last finite weights
+                params[k][...] = saved[k]
+            model.diverged_ = True
+            warnings.warn(f"{type(model).__name__}: the loss grew from {start_loss:.3g} to "
+                          f"{loss:.3g} in {model.n_iter_} epochs; the learning rate eta="
+                          f"{model._optimizer.eta:.3g} is too large, try one ten times smaller",
+                          DivergenceWarning, stacklevel=3)
+            model.loss_curve_.append(float(loss))
+            return
+        improvement = model.loss_curve_[-1] - loss
+        model.loss_curve_.append(float(loss))
+        if epochs is None and 0 <= improvement < model.tol:
+            model.converged_ = True
+            return
+
+
+def init_training_state(model, rng):
+    """Reset what ``fit`` learns, keeping ``rng`` for the whole run."""
+    model._rng = check_rng(rng)
+    model.loss_curve_ = []
+    model.n_iter_ = 0
+    model.converged_ = False
+    model.diverged_ = False
+    if hasattr(model, "_optimizer"):
+        del model._optimizer
