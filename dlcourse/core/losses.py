@@ -1,7 +1,8 @@
 """Loss functions E and their gradients.
 
 Book: 01_perceptron, section "The sigmoid unit" (binary cross-entropy);
-02_logistic_regression (categorical cross-entropy); 03_gradient_descent (mean squared error).
+02_logistic_regression (categorical cross-entropy); 03_gradient_descent (mean squared error);
+04_backprop (the table of losses: square, log, hinge, log-softmax, max-margin).
 
 Losses are averaged over the samples of a batch. A forward returns ``(E, cache)`` with E a
 float; the backward takes ``dE`` (1.0 when E is the loss itself) and returns dE/da for the
@@ -18,6 +19,9 @@ __all__ = [
     "binary_cross_entropy_forward", "binary_cross_entropy_backward",
     "categorical_cross_entropy_forward", "categorical_cross_entropy_backward",
     "mse_forward", "mse_backward",
+    "hinge_forward", "hinge_backward",
+    "multiclass_hinge_forward", "multiclass_hinge_backward",
+    "log_softmax_loss_forward", "log_softmax_loss_backward",
 ]
 
 
@@ -28,7 +32,7 @@ def softplus(a):
 
 
 def binary_cross_entropy_forward(a, t):
-    """Mean cross-entropy of sigmoid units, from their net inputs.
+    """Mean cross-entropy of sigmoid units, from their net inputs.      (P3)
 
     E = -(1/n) sum_n [t_n ln y_n + (1 - t_n) ln(1 - y_n)] with y_n = sigmoid(a_n).
     Since -ln sigmoid(a) = softplus(-a) and -ln(1 - sigmoid(a)) = softplus(a), this is
@@ -152,3 +156,84 @@ def mse_backward(dE, cache):
     """
     (r,) = cache
     return dE * r / r.shape[0]
+
+
+def hinge_forward(a, t):
+    """Mean hinge loss E = (1/n) sum_n max(0, 1 - t_n a_n) for targets t in {-1, +1}.
+
+    Zero once a sample is on the right side with margin 1: only the errors and the samples
+    near the boundary contribute, as in a support vector machine.
+
+    Parameters
+    ----------
+    a : ndarray of shape (n_samples,)
+    t : ndarray of shape (n_samples,)
+        Targets -1 or +1.
+
+    Returns
+    -------
+    E : float
+    cache : tuple
+    """
+    a = np.asarray(a, dtype=float)
+    t = np.asarray(t, dtype=float)
+    if not np.all(np.isin(t, (-1.0, 1.0))):
+        raise ValueError("hinge targets must be -1 or +1; map 0/1 labels with t = 2 * t - 1")
+    margin = 1.0 - t * a
+    return float(np.mean(np.maximum(margin, 0.0))), (t, margin > 0)
+
+
+def hinge_backward(dE, cache):
+    """dE/da_n = -t_n / n where the margin is violated, 0 elsewhere.
+
+    Returns
+    -------
+    da : ndarray of shape (n_samples,)
+    """
+    t, active = cache
+    return dE * np.where(active, -t, 0.0) / t.shape[0]
+
+
+def multiclass_hinge_forward(a, T):
+    """Max-margin loss E = (1/n) sum_n sum_{j != c_n} max(0, a_nj - a_nc_n + 1).
+
+    Each wrong class j is penalised until its score is at least 1 below the correct one's.
+
+    Parameters
+    ----------
+    a : ndarray of shape (n_samples, n_classes)
+        Scores (net inputs of a linear output layer).
+    T : ndarray of shape (n_samples, n_classes)
+        One-hot targets; c_n is the column of the 1.
+
+    Returns
+    -------
+    E : float
+    cache : tuple
+    """
+    a = np.asarray(a, dtype=float)
+    c = np.argmax(T, axis=1)
+    rows = np.arange(a.shape[0])
+    margins = a - a[rows, c][:, None] + 1.0
+    margins[rows, c] = 0.0
+    active = margins > 0
+    return float(np.sum(margins[active]) / a.shape[0]), (active, c)
+
+
+def multiclass_hinge_backward(dE, cache):
+    """Each violated margin adds +1/n to its wrong class and -1/n to the correct class.
+
+    Returns
+    -------
+    da : ndarray of shape (n_samples, n_classes)
+    """
+    active, c = cache
+    da = active.astype(float)
+    da[np.arange(da.shape[0]), c] = -active.sum(axis=1)
+    return dE * da / da.shape[0]
+
+
+#: The log-softmax loss -log softmax(a)_c of a linear output layer (the "LogSoftMax" row of
+#: the book's table) is the categorical cross-entropy of a softmax output seen as one layer.
+log_softmax_loss_forward = categorical_cross_entropy_forward
+log_softmax_loss_backward = categorical_cross_entropy_backward

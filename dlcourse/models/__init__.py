@@ -3,6 +3,8 @@
 from ._gd import DivergenceWarning
 from .linear_regression import LinearRegression
 from .logistic_regression import LogisticRegression
+from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 
-__all__ = ["DivergenceWarning", "LinearRegression", "LogisticRegression", "Perceptron"]
+__all__ = ["DivergenceWarning", "LinearRegression", "LogisticRegression", "MLPClassifier",
+           "MLPRegressor", "Perceptron"]

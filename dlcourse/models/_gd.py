@@ -3,7 +3,9 @@
 Book: 03_gradient_descent, section "Batch, mini-batch and online".
 
 A model supplies ``_params()`` (a dict of arrays), ``_loss_and_grads(X, T)`` (the mean loss
-with its penalty, and a gradient dict with the same keys) and the data; this loop visits the
+with its penalty, and a gradient dict with the same keys) and the data, and optionally
+``_run_epoch(X, T, order, batch)`` to run an epoch's updates its own way (a compiled loop form
+that must give the same result as the default); this loop visits the
 samples in a fresh random order each epoch, updates after every mini-batch with
 :class:`dlcourse.optim.SGD`, records the full-data loss after every epoch, and stops when the
 loss improves by less than ``tol`` or when it diverges.
@@ -19,7 +21,8 @@ from .._validation import check_scalar
 from ..optim import SGD
 from .._progress import progress as progress_line
 
-__all__ = ["DivergenceWarning", "check_gd_params", "init_training_state", "run_gradient_descent"]
+__all__ = ["DivergenceWarning", "check_gd_params", "init_training_state", "run_gradient_descent",
+           "sgd_epoch"]
 
 
 class DivergenceWarning(RuntimeWarning):
@@ -65,10 +68,10 @@ def run_gradient_descent(model, X, T, rng, epochs=None):
     for _ in loop:
         order = rng.permutation(n) if batch < n else np.arange(n)
         saved = {k: v.copy() for k, v in params.items()}
-        for start in range(0, n, batch):
-            idx = order[start:start + batch]
-            _, grads = model._loss_and_grads(X[idx], T[idx])
-            model._optimizer.step(params, grads)
+        if hasattr(model, "_run_epoch"):          # a model with a compiled loop form
+            model._run_epoch(X, T, order, batch)
+        else:
+            sgd_epoch(model, X, T, order, batch)
         loss, _ = model._loss_and_grads(X, T)
         model.n_iter_ += 1
         if not np.isfinite(loss) or loss > 1e6 * max(start_loss, 1e-12):
@@ -86,6 +89,15 @@ def run_gradient_descent(model, X, T, rng, epochs=None):
         if epochs is None and 0 <= improvement < model.tol:
             model.converged_ = True
             return
+
+
+def sgd_epoch(model, X, T, order, batch):
+    """The NumPy form of one epoch: a gradient step on each mini-batch, in ``order``."""
+    params = model._params()
+    for start in range(0, X.shape[0], batch):
+        idx = order[start:start + batch]
+        _, grads = model._loss_and_grads(X[idx], T[idx])
+        model._optimizer.step(params, grads)
 
 
 def init_training_state(model, rng):
