@@ -6,6 +6,8 @@ from in a ``Book:`` line of its docstring. Models follow scikit-learn's estimato
 
 __version__ = "0.1.0"
 
-from .models import LinearRegression, LogisticRegression, Perceptron  # noqa: E402
+from .models import (LinearRegression, LogisticRegression, MLPClassifier,  # noqa: E402
+                     MLPRegressor, Perceptron)
 
-__all__ = ["LinearRegression", "LogisticRegression", "Perceptron", "__version__"]
+__all__ = ["LinearRegression", "LogisticRegression", "MLPClassifier", "MLPRegressor",
+           "Perceptron", "__version__"]

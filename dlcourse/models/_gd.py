@@ -2,13 +2,14 @@
 
 Book: 03_gradient_descent, section "Batch, mini-batch and online".
 
-A model supplies ``_params()`` (a dict of arrays), ``_loss_and_grads(X, T)`` (the mean loss
-with its penalty, and a gradient dict with the same keys) and the data, and optionally
+A model supplies ``_params()`` (a dict of arrays), ``_loss_and_grads(X, T)`` (the mean data
+loss, and a gradient dict with the same keys that includes the penalty's gradient),
+``_penalty()`` (the penalty's value) and the data, and optionally
 ``_run_epoch(X, T, order, batch)`` to run an epoch's updates its own way (a compiled loop form
 that must give the same result as the default); this loop visits the
 samples in a fresh random order each epoch, updates after every mini-batch with
-:class:`dlcourse.optim.SGD`, records the full-data loss after every epoch, and stops when the
-loss improves by less than ``tol`` or when it diverges.
+:class:`dlcourse.optim.SGD`, records the epoch's loss, and stops when the loss improves by
+less than ``tol`` or when it diverges.
 """
 
 import numbers
@@ -21,8 +22,8 @@ from .._validation import check_scalar
 from ..optim import SGD
 from .._progress import progress as progress_line
 
-__all__ = ["DivergenceWarning", "check_gd_params", "init_training_state", "run_gradient_descent",
-           "sgd_epoch"]
+__all__ = ["DivergenceWarning", "check_gd_params", "init_training_state", "l2_penalty",
+           "run_gradient_descent", "sgd_epoch"]
 
 
 class DivergenceWarning(RuntimeWarning):
@@ -43,9 +44,14 @@ def check_gd_params(model):
 def run_gradient_descent(model, X, T, rng, epochs=None):
     """Train ``model`` in place; fills ``loss_curve_``, ``n_iter_``, ``converged_``, ``diverged_``.
 
+    ``loss_curve_[k]`` is the mean loss over the mini-batches of epoch k, each measured just
+    before its update (for batch gradient descent: the loss at the start of the epoch), plus
+    the penalty at the end of the epoch. It costs nothing extra to record, unlike a separate
+    pass over all the data.
+
     Parameters
     ----------
-    model : estimator with ``_params`` and ``_loss_and_grads``
+    model : estimator with ``_params``, ``_loss_and_grads`` and ``_penalty``
     X : ndarray of shape (n_samples, n_features)
     T : ndarray of shape (n_samples, n_outputs)
     rng : numpy.random.Generator
@@ -57,47 +63,57 @@ def run_gradient_descent(model, X, T, rng, epochs=None):
     if not hasattr(model, "_optimizer"):
         model._optimizer = SGD(model.eta)
     params = model._params()
-    start_loss, _ = model._loss_and_grads(X, T)
-    if not model.loss_curve_:
-        model.loss_curve_.append(start_loss)
     budget = model.max_epochs if epochs is None else epochs
     loop = range(budget)
     if getattr(model, "progress", False):
         loop = progress_line(loop, desc=type(model).__name__,
-                             metrics=lambda: f"loss {model.loss_curve_[-1]:.4g}")
+                             metrics=lambda: f"loss {model.loss_curve_[-1]:.4g}"
+                             if model.loss_curve_ else "")
     for _ in loop:
         order = rng.permutation(n) if batch < n else np.arange(n)
         saved = {k: v.copy() for k, v in params.items()}
         if hasattr(model, "_run_epoch"):          # a model with a compiled loop form
-            model._run_epoch(X, T, order, batch)
+            data_loss = model._run_epoch(X, T, order, batch)
         else:
-            sgd_epoch(model, X, T, order, batch)
-        loss, _ = model._loss_and_grads(X, T)
+            data_loss = sgd_epoch(model, X, T, order, batch)
+        loss = float(data_loss) + model._penalty()
         model.n_iter_ += 1
-        if not np.isfinite(loss) or loss > 1e6 * max(start_loss, 1e-12):
-            for k in params:                    # keep the last finite weights
+        first = model.loss_curve_[0] if model.loss_curve_ else loss
+        if not np.isfinite(loss) or loss > 1e6 * max(first, 1e-12):
+            for k in params:                    # back to the last finite weights
                 params[k][...] = saved[k]
             model.diverged_ = True
-            warnings.warn(f"{type(model).__name__}: the loss grew from {start_loss:.3g} to "
+            warnings.warn(f"{type(model).__name__}: the loss grew from {first:.3g} to "
                           f"{loss:.3g} in {model.n_iter_} epochs; the learning rate eta="
                           f"{model._optimizer.eta:.3g} is too large, try one ten times smaller",
                           DivergenceWarning, stacklevel=3)
-            model.loss_curve_.append(float(loss))
+            model.loss_curve_.append(loss)
             return
-        improvement = model.loss_curve_[-1] - loss
-        model.loss_curve_.append(float(loss))
-        if epochs is None and 0 <= improvement < model.tol:
+        previous = model.loss_curve_[-1] if model.loss_curve_ else np.inf
+        model.loss_curve_.append(loss)
+        if epochs is None and 0 <= previous - loss < model.tol:
             model.converged_ = True
             return
 
 
 def sgd_epoch(model, X, T, order, batch):
-    """The NumPy form of one epoch: a gradient step on each mini-batch, in ``order``."""
+    """The NumPy form of one epoch: a gradient step on each mini-batch, in ``order``.
+
+    Returns the mean data loss over the epoch, each batch measured before its update.
+    """
     params = model._params()
+    total = 0.0
     for start in range(0, X.shape[0], batch):
         idx = order[start:start + batch]
-        _, grads = model._loss_and_grads(X[idx], T[idx])
+        E, grads = model._loss_and_grads(X[idx], T[idx])
         model._optimizer.step(params, grads)
+        total += E * len(idx)
+    return total / X.shape[0]
+
+
+def l2_penalty(alpha, weights):
+    """(alpha / 2) times the sum of squared weights, skipped when alpha is 0."""
+    return 0.5 * alpha * sum(float(np.sum(W * W)) for W in weights) if alpha else 0.0
 
 
 def init_training_state(model, rng):

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._validation import check_array, check_option, check_same_features, check_X_t
 from ..core.losses import mse_backward, mse_forward
-from ._gd import check_gd_params, init_training_state, run_gradient_descent
+from ._gd import check_gd_params, init_training_state, l2_penalty, run_gradient_descent
 
 __all__ = ["LinearRegression"]
 
@@ -45,7 +45,8 @@ class LinearRegression(RegressorMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,) or (n_outputs, n_features)
     intercept_ : float or ndarray of shape (n_outputs,)
     loss_curve_ : list of float
-        Cost before training and after every epoch (gradient descent).
+        Cost during every epoch (gradient descent; the mean over its mini-batches, each
+        before its update), or the cost at the solution (normal equations).
     n_iter_, converged_, diverged_ : int, bool, bool
     """
 
@@ -67,8 +68,11 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         Y = X @ self.W_ + self.b_
         E, cache = mse_forward(Y, T)
         dY = mse_backward(1.0, cache)
-        E += 0.5 * self.alpha * float(np.sum(self.W_ * self.W_))
-        return E, {"W": X.T @ dY + self.alpha * self.W_, "b": dY.sum(axis=0)}
+        dW = X.T @ dY + self.alpha * self.W_ if self.alpha else X.T @ dY
+        return E, {"W": dW, "b": dY.sum(axis=0)}
+
+    def _penalty(self):
+        return l2_penalty(self.alpha, [self.W_])
 
     def fit(self, X, t):
         """Fit to samples X of shape (n_samples, n_features) and targets t of shape (n_samples,)
@@ -94,7 +98,7 @@ class LinearRegression(RegressorMixin, BaseEstimator):
             else:   # lstsq copes with collinear columns, where X'^T X' is singular
                 theta = np.linalg.lstsq(Xb, T, rcond=None)[0]
             self.W_, self.b_ = theta[:d], theta[d]
-            self.loss_curve_.append(self._loss_and_grads(X, T)[0])
+            self.loss_curve_.append(self._loss_and_grads(X, T)[0] + self._penalty())
             self.converged_ = True
         else:
             self.W_, self.b_ = np.zeros((d, T.shape[1])), np.zeros(T.shape[1])

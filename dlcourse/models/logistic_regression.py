@@ -11,7 +11,7 @@ from .._validation import check_array, check_same_features, check_X_t
 from ..core.activations import sigmoid, softmax
 from ..core.losses import (binary_cross_entropy_backward, binary_cross_entropy_forward,
                            categorical_cross_entropy_backward, categorical_cross_entropy_forward)
-from ._gd import check_gd_params, init_training_state, run_gradient_descent
+from ._gd import check_gd_params, init_training_state, l2_penalty, run_gradient_descent
 
 __all__ = ["LogisticRegression"]
 
@@ -47,7 +47,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     coef_ : ndarray of shape (1, n_features) for two classes, (n_classes, n_features) otherwise
     intercept_ : ndarray of shape (1,) or (n_classes,)
     loss_curve_ : list of float
-        Loss before training and after every epoch.
+        Loss during every epoch: the mean over its mini-batches, each before its update.
     n_iter_, converged_, diverged_ : int, bool, bool
     """
 
@@ -76,8 +76,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         else:
             E, cache = categorical_cross_entropy_forward(A, T)
             dA = categorical_cross_entropy_backward(1.0, cache)
-        E += 0.5 * self.alpha * float(np.sum(self.W_ * self.W_))
-        return E, {"W": X.T @ dA + self.alpha * self.W_, "b": dA.sum(axis=0)}
+        dW = X.T @ dA + self.alpha * self.W_ if self.alpha else X.T @ dA
+        return E, {"W": dW, "b": dA.sum(axis=0)}
+
+    def _penalty(self):
+        return l2_penalty(self.alpha, [self.W_])
 
     def _targets(self, t):
         unknown = ~np.isin(t, self.classes_)

@@ -15,13 +15,14 @@ from ..core.activations import ACTIVATIONS
 from ..core.backprop import LOSSES, OUTPUTS, network_backward, network_forward, network_loss
 from ..core.init import INITS, init_weights
 from ..kernels.mlp import HIDDEN_CODES, OUTPUT_CODES, mlp_sgd_epoch
-from ._gd import check_gd_params, init_training_state, run_gradient_descent, sgd_epoch
+from ._gd import (check_gd_params, init_training_state, l2_penalty, run_gradient_descent,
+                  sgd_epoch)
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
-# Up to this batch size the fused loops beat NumPy's per-call overhead; above it BLAS wins.
-# Measured in benchmarks/bench_mlp.py.
-NUMBA_MAX_BATCH = 32
+# Up to this batch size the compiled form beats the NumPy form (1.6x at batch 100, float32);
+# beyond it both spend their time in BLAS. Measured in benchmarks/bench_mlp.py.
+NUMBA_MAX_BATCH = 256
 
 
 class _BaseMLP(BaseEstimator):
@@ -64,13 +65,10 @@ class _BaseMLP(BaseEstimator):
         self.b_ = [np.zeros(o, dtype=dtype) for o in sizes[1:]]
         self.n_features_in_ = n_features
         self._activations = [self.activation] * len(self._sizes) + [self.output]
-        if self.backend_ == "numba":
-            work = [np.zeros(s, dtype=dtype) for s in sizes]
+        if self.backend_ == "numba":            # work vectors for the batch-size-1 steps
             self._work = (tuple(np.zeros(s, dtype=dtype) for s in sizes[1:]),       # A
-                          tuple(work),                                             # Y
-                          tuple(np.zeros(s, dtype=dtype) for s in sizes[1:]),       # delta
-                          tuple(np.zeros_like(W) for W in self.W_),                 # dW
-                          tuple(np.zeros_like(b) for b in self.b_))                 # db
+                          tuple(np.zeros(s, dtype=dtype) for s in sizes),           # Y
+                          tuple(np.zeros(s, dtype=dtype) for s in sizes[1:]))       # delta
 
     def _params(self):
         params = {f"W{l}": W for l, W in enumerate(self.W_)}
@@ -81,21 +79,26 @@ class _BaseMLP(BaseEstimator):
         A, Y = network_forward(X, self.W_, self.b_, self._activations)
         E, delta = network_loss(A[-1], Y[-1], T, self.output, self.loss)
         dW, db = network_backward(delta, A, Y, self.W_, self._activations)
-        grads = {f"W{l}": g + self.alpha * W for l, (g, W) in enumerate(zip(dW, self.W_))}
+        if self.alpha:
+            dW = [g + self.alpha * W for g, W in zip(dW, self.W_)]
+        grads = {f"W{l}": g for l, g in enumerate(dW)}
         grads.update({f"b{l}": g for l, g in enumerate(db)})
-        E += 0.5 * self.alpha * sum(float(np.sum(W * W)) for W in self.W_)
         return E, grads
+
+    def _penalty(self):
+        return l2_penalty(self.alpha, self.W_)
 
     def _run_epoch(self, X, T, order, batch):
         if self.backend_ != "numba":
             return sgd_epoch(self, X, T, order, batch)
-        A, Y, D, dW, db = self._work
+        A, Y, D = self._work
         dtype = self.W_[0].dtype
-        mlp_sgd_epoch(X, T, tuple(self.W_), tuple(self.b_), A, Y, D, dW, db,
-                      order.astype(np.int64), dtype.type(self._optimizer.eta),
-                      dtype.type(self.alpha), int(batch), HIDDEN_CODES[self.activation],
-                      OUTPUT_CODES[(self.output, self.loss)])
+        loss = mlp_sgd_epoch(X, T, tuple(self.W_), tuple(self.b_), A, Y, D,
+                             order.astype(np.int64), dtype.type(self._optimizer.eta),
+                             dtype.type(self.alpha), int(batch), HIDDEN_CODES[self.activation],
+                             OUTPUT_CODES[(self.output, self.loss)])
         self._optimizer.t += -(-X.shape[0] // batch)   # updates made, for schedules' sake
+        return loss
 
     def _fit(self, X, T):
         self._start(X.shape[1], T.shape[1])
@@ -146,7 +149,8 @@ _DOC_PARAMS = """
     W_, b_ : lists of ndarray
         Weights (n_l, n_{l+1}) and biases of each layer.
     loss_curve_ : list of float
-        Training loss before training and after every epoch.
+        Training loss during every epoch: the mean over its mini-batches, each measured
+        before its update, plus the penalty.
     n_iter_, converged_, diverged_ : int, bool, bool
     backend_ : str
 """
