@@ -33,11 +33,17 @@ book: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# nbgrader reads nbgrader_config.py from the repo root: solutions/ -> exercises/, the rest
+# under _grading/. Submissions go to _grading/submitted/<student>/<assignment>/.
 assignments: $(STAMP)
-	cd solutions && for a in $(ASSIGNMENTS); do ../$(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
+	for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
 
+# Needs `make assignments` first (it registers the notebooks and tests in the gradebook).
+# New or resubmitted work only; `make autograde FORCE=1` regrades everything (manual grades
+# are kept, but nbgrader then flags them for review).
 autograde: $(STAMP)
-	$(BIN)/nbgrader autograde "*" --force
+	@ls -d _grading/submitted/*/*/ >/dev/null 2>&1 || { echo "nothing to grade: put submissions in _grading/submitted/<student>/<assignment>/"; exit 1; }
+	$(BIN)/nbgrader autograde "*" $(if $(FORCE),--force)
 
 feedback: $(STAMP)
 	$(BIN)/nbgrader generate_feedback "*" --force

@@ -176,3 +176,28 @@ def test_interactive_figures_page_keeps_widget_state_and_explorer(built_book):
     assert re.search(r'<div class="dlc-explorer" id="dlc-explorer-[0-9a-f]+">', text)
     assert text.count('type="range"') >= 3
     assert "_anim_img" in text, "the animation_html player is missing"
+
+
+def test_built_book_reveals_no_solution_and_no_hidden_test(built_book):
+    """No line of any assignment's solutions, model answers or hidden tests is in the site."""
+    nbformat = pytest.importorskip("nbformat")
+    from dlcourse.grading.leaks import html_text, leaks, secret_lines
+
+    html_dir, _ = built_book
+    secrets = []
+    for source in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        solution, hidden = secret_lines(nbformat.read(source, as_version=4))
+        # every solution line; of the hidden tests, the checks: their set-up lines (imports,
+        # "separable = is_linearly_separable(X, t)") are the package's public vocabulary and
+        # the book rightly uses them too
+        secrets += solution + [h for h in hidden if "assert" in h or "check" in h]
+    # lines of the dlcourse package are public (students have it installed, and the book
+    # renders its source on purpose): a solution that reuses one reveals nothing new
+    package = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "dlcourse").rglob("*.py"))
+    secrets = [line for line in secrets if not leaks(package, [line])]
+    assert secrets, "found no solution text to look for"
+    pages = sorted(html_dir.rglob("*.html"))
+    assert pages
+    for page in pages:
+        leaked = leaks(html_text(page), secrets)
+        assert not leaked, f"{page.relative_to(html_dir)} reveals {leaked[:3]}"
