@@ -18,6 +18,7 @@ process, so the whole module takes about a minute per assignment on two cores.
 """
 
 import copy
+import importlib.util
 
 import os
 import re
@@ -47,83 +48,20 @@ LOOP_TIMEOUT = 12          # seconds per cell in the course that grades the infi
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
            "BEGIN MARK SCHEME", "END MARK SCHEME")
 
-# Submissions that only call the reference: solution cell grade_id -> the student's code.
-DELEGATIONS = {
-    "01_perceptron": {
-        "activations": '''
-import dlcourse.core.activations as act
-from dlcourse.core.activations import sigmoid as _reference_sigmoid   # bound before any test
+# Per-assignment data (delegating submissions, plausible mistakes): tests/assignments/<id>.py.
+DATA_DIR = Path(__file__).resolve().parent / "assignments"
 
-def threshold(a):
-    return act.threshold(a)
 
-def sigmoid(a):
-    return _reference_sigmoid(a)
-
-sigmoid_prime = act.sigmoid_prime
-''',
-        "perceptron_step": '''
-from dlcourse.core.perceptron import perceptron_step as _reference_step
-
-def perceptron_step(X, t, w, b, eta, unit, alpha=0.0):
-    w, b, _, _ = _reference_step(X, t, w, b, eta, unit, alpha)
-    return w, b
-''',
-        "train_perceptron": '''
-from dlcourse.core.perceptron import perceptron_epoch as _reference_epoch
-
-def train_perceptron(X, t, eta, max_epochs, rng):
-    w, b, errors = np.zeros(X.shape[1]), 0.0, []
-    for epoch in range(max_epochs):
-        w, b, n_errors, _ = _reference_epoch(X, t, w, b, rng.permutation(len(t)), eta, 1,
-                                             "threshold")
-        errors.append(n_errors)
-        if n_errors == 0:
-            break
-    return w, b, errors
-''',
-    },
-}
-# Plausible mistakes that only hidden tests catch: solution cell grade_id -> code, and what
-# the grader must make of them.
-MISTAKES = {
-    "01_perceptron": {
-        "cells": {
-            "activations": '''
-def threshold(a):
-    return (np.asarray(a) > 0).astype(float)
-
-def sigmoid(a):
-    return 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=float)))   # overflows for a < -709
-
-def sigmoid_prime(a):
-    return sigmoid(a) * (1.0 - sigmoid(a))
-''',
-            "train_perceptron": '''
-def train_perceptron(X, t, eta, max_epochs, rng):
-    w, b, errors = np.zeros(X.shape[1]), 0.0, []
-    for epoch in range(max_epochs):
-        mistakes = 0
-        for i in range(len(t)):                                   # never shuffled
-            if (X[i] @ w + b > 0) != (t[i] > 0.5):
-                mistakes += 1
-                w, b = perceptron_step(X[i:i + 1], t[i:i + 1], w, b, eta, "threshold")
-        errors.append(mistakes)
-        if mistakes == 0:
-            break
-    return w, b, errors
-''',
-        },
-        "full": ("test_activations_visible", "test_step_visible", "test_step_hidden",
-                 "test_train_visible"),
-        "zero": ("test_activations_hidden", "test_train_hidden"),
-        "messages": ("raised a floating-point error: overflow encountered in exp",
-                     "on the two separable blobs with eta = 1.0"),
-    },
-}
-# The test cells that delegation must not pass; None: every autograded cell (in 01 each
-# question's test reruns the learner's functions with the references blocked).
-DELEGATED_TESTS = {"01_perceptron": None}
+def assignment_data(assignment):
+    """DELEGATIONS, MISTAKES and DELEGATED_TESTS of one assignment, from its data module."""
+    path = DATA_DIR / f"{assignment}.py"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: every assignment needs submissions that delegate to "
+                    "the reference (DELEGATIONS) and plausible mistakes (MISTAKES)")
+    spec = importlib.util.spec_from_file_location(f"assignment_data_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # --- notebooks ---------------------------------------------------------------------------------
@@ -170,7 +108,7 @@ def with_infinite_loop(source_text):
     return without_markers("\n".join(lines[:begin] + loop + lines[end + 1:]))
 
 
-def submissions(assignment, source, release):
+def submissions(data, source, release):
     """Every submission to grade: student id -> notebook."""
     solved = filled(release, source)
     target = last_function_cell(source)
@@ -198,8 +136,8 @@ def submissions(assignment, source, release):
 
     subs = {"solution": solved, "stub": copy.deepcopy(release), "loop": loop,
             "toplevel": toplevel, "tamper": tamper}
-    for name, replacements in (("delegate", DELEGATIONS.get(assignment)),
-                               ("mistakes", MISTAKES.get(assignment, {}).get("cells"))):
+    for name, replacements in (("delegate", data.DELEGATIONS),
+                               ("mistakes", data.MISTAKES.get("cells"))):
         if replacements:
             subs[name] = copy.deepcopy(solved)
             for cell in subs[name].cells:
@@ -262,6 +200,7 @@ class Graded:
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
 def graded(request, tmp_path_factory):
     assignment = request.param
+    data = assignment_data(assignment)
     out, timings = Graded(), {}
     base = tmp_path_factory.mktemp(assignment)
     start = time.perf_counter()
@@ -273,7 +212,7 @@ def graded(request, tmp_path_factory):
     release_dir = main / "exercises" / assignment
     source = nbformat.read(source_path, as_version=4)
     release = nbformat.read(release_dir / f"{assignment}.ipynb", as_version=4)
-    subs = submissions(assignment, source, release)
+    subs = submissions(data, source, release)
     groups = {"quick": [s for s in subs if s not in ("loop", "stub")], "slow": ["loop", "stub"]}
 
     courses = {}
@@ -310,8 +249,8 @@ def graded(request, tmp_path_factory):
             timings[f"autograde {name}"], timings[f"feedback {name}"] = future.result()
     timings["grading, all in parallel"] = time.perf_counter() - start
 
-    out.assignment, out.base, out.source, out.release, out.release_dir = \
-        assignment, base, source, release, release_dir
+    out.assignment, out.base, out.source, out.release, out.release_dir, out.data = \
+        assignment, base, source, release, release_dir, data
     out.students = list(subs)
     out.submissions = subs
     out.grades, out.autograded, out.feedback = {}, {}, {}
@@ -432,10 +371,9 @@ def test_edited_and_deleted_test_cells_do_not_help(graded):
 
 
 def test_calling_the_reference_scores_nothing(graded):
-    if graded.assignment not in DELEGATIONS:
-        pytest.skip(f"no delegating submission written for {graded.assignment}")
+    assert graded.data.DELEGATIONS, f"no delegating submission written for {graded.assignment}"
     grades = graded.grades["delegate"]
-    for name in DELEGATED_TESTS.get(graded.assignment) or code_tests(graded):
+    for name in graded.data.DELEGATED_TESTS or code_tests(graded):
         assert grades[name]["auto"] == 0, f"delegating to dlcourse scored in {name}"
     messages = [o.evalue for c in graded.autograded["delegate"].cells if c.cell_type == "code"
                 for o in c.outputs if o.output_type == "error"]
@@ -443,9 +381,8 @@ def test_calling_the_reference_scores_nothing(graded):
 
 
 def test_hidden_tests_catch_mistakes_the_visible_ones_miss(graded):
-    if graded.assignment not in MISTAKES:
-        pytest.skip(f"no submission with mistakes written for {graded.assignment}")
-    expected, grades = MISTAKES[graded.assignment], graded.grades["mistakes"]
+    assert graded.data.MISTAKES, f"no submission with mistakes written for {graded.assignment}"
+    expected, grades = graded.data.MISTAKES, graded.grades["mistakes"]
     for name in expected["full"]:
         assert full(grades[name]), f"{name} should pass despite the mistakes"
     for name in expected["zero"]:
