@@ -14,6 +14,7 @@ __all__ = [
     "check_scalar",
     "check_option",
     "check_same_features",
+    "check_fitted_X",
 ]
 
 
@@ -132,3 +133,27 @@ def check_same_features(X, n_features_in, model_name="the model"):
             f"X has {X.shape[1]} features but {model_name} was fitted with {n_features_in}; "
             "pass the same columns you fitted on"
         )
+
+
+def check_fitted_X(model, X, attribute, dtype=np.float64):
+    """For ``predict``-like methods: the model must be fitted, X must have its columns.
+
+    Parameters
+    ----------
+    model : estimator
+    X : array_like of shape (n_samples, n_features)
+    attribute : str
+        An attribute that exists only after ``fit`` (e.g. ``"W_"``).
+    dtype : numpy dtype
+        The floating dtype the model computes in.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+    """
+    name = type(model).__name__
+    if not hasattr(model, attribute):
+        raise AttributeError(f"this {name} is not fitted yet; call fit(X, t) first")
+    X = check_array(X, "X", ndim=2, dtype=dtype)
+    check_same_features(X, model.n_features_in_, f"this {name}")
+    return X

@@ -6,7 +6,7 @@ Book: 03_gradient_descent.
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .._validation import check_array, check_option, check_same_features, check_X_t
+from .._validation import check_array, check_fitted_X, check_option, check_X_t
 from ..core.losses import mse_backward, mse_forward
 from ._gd import check_gd_params, init_training_state, l2_penalty, run_gradient_descent
 
@@ -115,9 +115,6 @@ class LinearRegression(RegressorMixin, BaseEstimator):
 
     def predict(self, X):
         """y = X w + b, of shape (n_samples,) or (n_samples, n_outputs)."""
-        if not hasattr(self, "W_"):
-            raise AttributeError("this LinearRegression is not fitted yet; call fit(X, t) first")
-        X = check_array(X, "X", ndim=2)
-        check_same_features(X, self.n_features_in_, "this model")
+        X = check_fitted_X(self, X, "W_")
         Y = X @ self.W_ + self.b_
         return Y[:, 0] if self._one_output else Y

@@ -7,7 +7,7 @@ Book: 02_logistic_regression.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from .._validation import check_array, check_same_features, check_X_t
+from .._validation import check_fitted_X, check_same_features, check_X_t
 from ..core.activations import sigmoid, softmax
 from ..core.losses import (binary_cross_entropy_backward, binary_cross_entropy_forward,
                            categorical_cross_entropy_backward, categorical_cross_entropy_forward)
@@ -131,10 +131,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X):
         """Net inputs: shape (n_samples,) for two classes, (n_samples, n_classes) otherwise."""
-        if not hasattr(self, "W_"):
-            raise AttributeError("this LogisticRegression is not fitted yet; call fit(X, t) first")
-        X = check_array(X, "X", ndim=2)
-        check_same_features(X, self.n_features_in_, "this model")
+        X = check_fitted_X(self, X, "W_")
         A = X @ self.W_ + self.b_
         return A[:, 0] if self._binary else A
 

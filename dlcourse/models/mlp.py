@@ -9,8 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from .._numba import resolve_backend
-from .._validation import (check_array, check_option, check_same_features, check_scalar,
-                           check_X_t)
+from .._validation import check_array, check_fitted_X, check_option, check_scalar, check_X_t
 from ..core.activations import ACTIVATIONS
 from ..core.backprop import LOSSES, OUTPUTS, network_backward, network_forward, network_loss
 from ..core.init import INITS, init_weights
@@ -106,11 +105,8 @@ class _BaseMLP(BaseEstimator):
         return self
 
     def _forward(self, X):
-        if not hasattr(self, "W_"):
-            raise AttributeError(f"this {type(self).__name__} is not fitted yet; "
-                                 "call fit(X, t) first")
-        X = check_array(X, "X", ndim=2, dtype=self.W_[0].dtype)
-        check_same_features(X, self.n_features_in_, "this network")
+        dtype = self.W_[0].dtype if hasattr(self, "W_") else np.float64
+        X = check_fitted_X(self, X, "W_", dtype=dtype)
         _, Y = network_forward(X, self.W_, self.b_, self._activations)
         return Y[-1]
 

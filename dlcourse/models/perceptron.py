@@ -11,7 +11,7 @@ from sklearn.utils.metaestimators import available_if
 
 from .._numba import resolve_backend
 from .._rng import check_rng
-from .._validation import (check_array, check_option, check_same_features, check_scalar,
+from .._validation import (check_fitted_X, check_option, check_same_features, check_scalar,
                            check_X_t)
 from ..core.activations import sigmoid
 from ..core.perceptron import UNITS, net_input
@@ -209,13 +209,6 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     # --- using a fitted perceptron -------------------------------------------------------
 
-    def _check_fitted(self, X):
-        if not hasattr(self, "coef_"):
-            raise AttributeError("this Perceptron is not fitted yet; call fit(X, t) first")
-        X = check_array(X, "X", ndim=2)
-        check_same_features(X, self.n_features_in_, "this perceptron")
-        return X
-
     def decision_function(self, X):
         """The net input a = X w + b; the unit fires (predicts ``classes_[1]``) where a > 0.
 
@@ -227,7 +220,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         -------
         a : ndarray of shape (n_samples,)
         """
-        X = self._check_fitted(X)
+        X = check_fitted_X(self, X, "coef_")
         return net_input(X, self.coef_, self.intercept_)
 
     def predict(self, X):
