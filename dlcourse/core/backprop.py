@@ -19,7 +19,6 @@ delta^L = (Y^L - T) / n: the derivative of the output function cancels against t
 logarithm of the loss, which is why these pairs learn fast even when the output saturates.
 """
 
-import numpy as np
 
 from .activations import ACTIVATIONS, softmax, softmax_backward
 from .losses import (binary_cross_entropy_forward, categorical_cross_entropy_forward,

@@ -3,7 +3,6 @@
 Book: 04_backprop, section "From one unit to a layer".
 """
 
-import numpy as np
 
 __all__ = ["affine_forward", "affine_backward"]
 
