@@ -15,6 +15,9 @@ BIN := $(VENV)/bin
 # the pinned set for the reference Python; other versions resolve from pyproject's ranges
 CONSTRAINTS := $(shell $(PYTHON) -c 'import os, sys; f = "requirements/constraints-py%d%d.txt" % sys.version_info[:2]; print("-c " + f if os.path.exists(f) else "")')
 STAMP := $(VENV)/.stamp-install
+# tools that the commands start by name (nbgrader runs `alembic`, Jupyter finds its kernels)
+# come from the environment, as if it were activated
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
 .PHONY: install book test assignments autograde feedback grades bench clean
