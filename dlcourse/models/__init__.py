@@ -1,10 +1,12 @@
 """Estimators with scikit-learn's contract: fit / partial_fit / predict / transform / score."""
 
 from ._gd import DivergenceWarning
+from .boltzmann import BoltzmannMachine
+from .hopfield import HopfieldNetwork
 from .linear_regression import LinearRegression
 from .logistic_regression import LogisticRegression
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 
-__all__ = ["DivergenceWarning", "LinearRegression", "LogisticRegression", "MLPClassifier",
-           "MLPRegressor", "Perceptron"]
+__all__ = ["BoltzmannMachine", "DivergenceWarning", "HopfieldNetwork", "LinearRegression",
+           "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron"]
