@@ -154,6 +154,6 @@ def check_fitted_X(model, X, attribute, dtype=np.float64):
     name = type(model).__name__
     if not hasattr(model, attribute):
         raise AttributeError(f"this {name} is not fitted yet; call fit(X, t) first")
-    X = check_array(X, "X", ndim=2, dtype=dtype)
+    X = check_array(X, "X", ndim=2, dtype=dtype, allow_empty=model.n_features_in_ == 0)
     check_same_features(X, model.n_features_in_, f"this {name}")
     return X

@@ -131,3 +131,12 @@ def test_bad_hyper_parameters_say_what_to_do(params, match):
         LogisticRegression(**params).fit(X, t)
     with pytest.raises(ValueError, match="solver"):
         LinearRegression(solver="svd").fit(*regression_problem())
+
+
+def test_a_model_with_no_features_fits_the_mean():
+    t = np.array([1.0, 2.0, 6.0])
+    for solver in ("normal", "gd"):
+        m = LinearRegression(solver=solver, eta=0.5, max_epochs=200).fit(np.zeros((3, 0)), t)
+        np.testing.assert_allclose(m.predict(np.zeros((2, 0))), [3.0, 3.0], atol=1e-5)
+    with pytest.raises(ValueError, match="no samples"):
+        LinearRegression().fit(np.zeros((0, 2)), np.zeros(0))

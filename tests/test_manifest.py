@@ -52,7 +52,9 @@ def test_pages_are_in_the_toc_and_named_by_the_chapter_id(cid):
 def test_modules_name_their_chapter(cid):
     for module in CHAPTERS[cid]["modules"]:
         text = (ROOT / module).read_text()
-        assert re.search(rf"Book:.*\b{cid}\b", text), f"{module} has no 'Book: {cid}' line"
+        # the "Book:" paragraph: its line and the lines that continue it, up to a blank line
+        book = " ".join(m.group(0) for m in re.finditer(r"Book:[^\n]*(?:\n[ \t]*\S[^\n]*)*", text))
+        assert re.search(rf"\b{cid}\b", book), f"{module} has no 'Book: {cid}' line"
 
 
 @pytest.mark.parametrize("cid", sorted(CHAPTERS))

@@ -6,7 +6,7 @@ Book: 03_gradient_descent.
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .._validation import check_array, check_fitted_X, check_option, check_X_t
+from .._validation import check_array, check_fitted_X, check_option
 from ..core.losses import mse_backward, mse_forward
 from ._gd import check_gd_params, init_training_state, l2_penalty, run_gradient_descent
 
@@ -79,13 +79,15 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         or (n_samples, n_outputs). Returns self."""
         check_option(self.solver, "solver", ("normal", "gd"))
         check_gd_params(self)
-        X = check_array(X, "X", ndim=2)
-        t_arr = np.asarray(t, dtype=float)
+        X = check_array(X, "X", ndim=2, allow_empty=True)   # no columns: the constant model
+        if X.shape[0] == 0:
+            raise ValueError("X has no samples; pass at least one row")
+        t_arr = check_array(t, "t", ndim=(1, 2))
+        if t_arr.shape[0] != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} samples but t has {t_arr.shape[0]} targets; "
+                             "pass one target per row of X")
         self._one_output = t_arr.ndim == 1
-        T = t_arr.reshape(len(t_arr), -1) if t_arr.ndim <= 2 else None
-        if T is None:
-            raise ValueError(f"t must be 1- or 2-dimensional, got shape {t_arr.shape}")
-        check_X_t(X, T[:, 0])
+        T = t_arr.reshape(len(t_arr), -1)
         n, d = X.shape
         self.n_features_in_ = d
         init_training_state(self, self.rng)
