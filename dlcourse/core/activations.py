@@ -1,6 +1,7 @@
 """Activation functions y = f(a) and their derivatives.
 
-Book: 01_perceptron, section "The neuron" (the table of activation functions).
+Book: 01_perceptron, section "The neuron" (the table of activation functions);
+02_logistic_regression (the sigmoid as a probability, softmax); 04_backprop.
 
 Each elementwise activation ``f`` comes with ``f_prime``, its derivative df/da, written next to
 it. For use inside networks every activation also has a forward/backward pair in the style of
