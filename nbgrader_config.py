@@ -43,6 +43,9 @@ c.CourseDirectory.ignore = [
 # test, and grading goes on with the next cell. Every cell of a solution runs in seconds.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+# after a cell finishes, wait this long for its last output; nbclient's 4 s default was seen to
+# fail a correct setup cell on a loaded 2-core machine
+c.Execute.iopub_timeout = 30
 
 # Feedback shows scores and visible tests, never the hidden tests (nbgrader would show them).
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
