@@ -9,6 +9,7 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "as_float",
     "check_array",
     "check_X_t",
     "check_scalar",
@@ -16,6 +17,13 @@ __all__ = [
     "check_same_features",
     "check_fitted_X",
 ]
+
+
+def as_float(x):
+    """``x`` as a floating array: float32 and float64 stay as they are, anything else becomes
+    float64. The math functions use it so that a float32 model computes in float32."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
 def check_array(x, name="X", *, ndim=None, dtype=np.float64, allow_empty=False, finite=True):

@@ -106,3 +106,11 @@ def test_rbf_backward_for_inputs_centres_and_widths(phi):
 def test_unknown_activation_lists_the_choices():
     with pytest.raises(ValueError, match="choose one of"):
         A.activation_forward(np.zeros(3), "swish")
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_float32_in_float32_out(name):
+    f, f_prime = A.ACTIVATIONS[name]
+    a = np.linspace(-2, 2, 9, dtype=np.float32)
+    assert f(a).dtype == np.float32 and f_prime(a).dtype == np.float32
+    assert f(np.arange(3)).dtype == np.float64          # integers become float64

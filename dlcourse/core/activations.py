@@ -20,6 +20,8 @@ one-sided value used in practice (0 for the threshold and sign units, 0 for ReLU
 
 import numpy as np
 
+from .._validation import as_float
+
 __all__ = [
     "linear", "linear_prime",
     "threshold", "threshold_prime",
@@ -45,32 +47,34 @@ __all__ = [
 
 def linear(a):
     """Identity unit, y = a."""
-    return np.asarray(a, dtype=float).copy()
+    return as_float(a).copy()
 
 
 def linear_prime(a):
     """dy/da = 1."""
-    return np.ones_like(a, dtype=float)
+    return np.ones_like(as_float(a))
 
 
 def threshold(a):
     """Rosenblatt's threshold (Heaviside step) unit: y = 1 if a > 0 else 0."""
-    return (np.asarray(a) > 0).astype(float)
+    a = as_float(a)
+    return (a > 0).astype(a.dtype)
 
 
 def threshold_prime(a):
     """dy/da = 0 wherever it exists: the reason gradient descent cannot train this unit."""
-    return np.zeros_like(a, dtype=float)
+    return np.zeros_like(as_float(a))
 
 
 def sign(a):
     """The binary spin unit: y = +1 if a > 0 else -1 (so y is never 0, unlike ``np.sign``)."""
-    return np.where(np.asarray(a) > 0, 1.0, -1.0)
+    a = as_float(a)
+    return np.where(a > 0, 1.0, -1.0).astype(a.dtype)
 
 
 def sign_prime(a):
     """dy/da = 0 wherever it exists."""
-    return np.zeros_like(a, dtype=float)
+    return np.zeros_like(as_float(a))
 
 
 def sigmoid(a):
@@ -79,7 +83,7 @@ def sigmoid(a):
     ``exp(-a)`` overflows for a < -709, so both branches are written with ``exp(-|a|)``,
     which lies in (0, 1]: for a >= 0, y = 1 / (1 + e); for a < 0, y = e / (1 + e).
     """
-    a = np.asarray(a, dtype=float)
+    a = as_float(a)
     e = np.exp(-np.abs(a))
     return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -92,24 +96,24 @@ def sigmoid_prime(a):
 
 def tanh(a):
     """Hyperbolic tangent, a sigmoid rescaled to (-1, 1): tanh(a) = 2 sigmoid(2a) - 1."""
-    return np.tanh(np.asarray(a, dtype=float))
+    return np.tanh(as_float(a))
 
 
 def tanh_prime(a):
     """dy/da = 1 - tanh(a)^2 = 1 / cosh(a)^2."""
-    y = np.tanh(np.asarray(a, dtype=float))
+    y = np.tanh(as_float(a))
     return 1.0 - y * y
 
 
 def hard_tanh(a):
     """Piecewise-linear tanh: -1 below -1, a in between, +1 above 1."""
-    return np.clip(np.asarray(a, dtype=float), -1.0, 1.0)
+    return np.clip(as_float(a), -1.0, 1.0)
 
 
 def hard_tanh_prime(a):
     """dy/da = 1 on (-1, 1), 0 outside."""
-    a = np.asarray(a, dtype=float)
-    return ((a > -1.0) & (a < 1.0)).astype(float)
+    a = as_float(a)
+    return ((a > -1.0) & (a < 1.0)).astype(a.dtype)
 
 
 def ramp(a):
@@ -118,57 +122,59 @@ def ramp(a):
     The ramp is to the threshold unit what hard-tanh is to the sign unit: the same limits,
     joined by a straight line so that the unit has a useful slope in between.
     """
-    return np.clip(np.asarray(a, dtype=float), 0.0, 1.0)
+    return np.clip(as_float(a), 0.0, 1.0)
 
 
 def ramp_prime(a):
     """dy/da = 1 on (0, 1), 0 outside."""
-    a = np.asarray(a, dtype=float)
-    return ((a > 0.0) & (a < 1.0)).astype(float)
+    a = as_float(a)
+    return ((a > 0.0) & (a < 1.0)).astype(a.dtype)
 
 
 def relu(a):
     """Rectified linear unit, y = max(0, a)."""
-    return np.maximum(np.asarray(a, dtype=float), 0.0)
+    return np.maximum(as_float(a), 0.0)
 
 
 def relu_prime(a):
     """dy/da = 1 for a > 0, else 0."""
-    return (np.asarray(a) > 0).astype(float)
+    a = as_float(a)
+    return (a > 0).astype(a.dtype)
 
 
 def leaky_relu(a, alpha=0.01):
     """y = a for a > 0, alpha * a otherwise: a small slope keeps 'dead' units learning."""
-    a = np.asarray(a, dtype=float)
-    return np.where(a > 0, a, alpha * a)
+    a = as_float(a)
+    return np.where(a > 0, a, a.dtype.type(alpha) * a)
 
 
 def leaky_relu_prime(a, alpha=0.01):
     """dy/da = 1 for a > 0, alpha otherwise."""
-    return np.where(np.asarray(a) > 0, 1.0, alpha)
+    a = as_float(a)
+    return np.where(a > 0, 1.0, alpha).astype(a.dtype)
 
 
 def gaussian(r):
     """Gaussian radial basis function phi(r) = exp(-r^2)."""
-    r = np.asarray(r, dtype=float)
+    r = as_float(r)
     return np.exp(-r * r)
 
 
 def gaussian_prime(r):
     """dphi/dr = -2 r exp(-r^2)."""
-    r = np.asarray(r, dtype=float)
+    r = as_float(r)
     return -2.0 * r * np.exp(-r * r)
 
 
 def ricker(r):
     """Ricker ('Mexican hat') wavelet phi(r) = (1 - r^2) exp(-r^2 / 2)."""
-    r = np.asarray(r, dtype=float)
+    r = as_float(r)
     return (1.0 - r * r) * np.exp(-0.5 * r * r)
 
 
 def ricker_prime(r):
     """dphi/dr = r (r^2 - 3) exp(-r^2 / 2)."""
-    r = np.asarray(r, dtype=float)
+    r = as_float(r)
     return r * (r * r - 3.0) * np.exp(-0.5 * r * r)
 
 
@@ -317,7 +323,7 @@ def softmax(a, axis=-1):
     Subtracting max_j a_j leaves y unchanged (it cancels between numerator and denominator)
     and keeps every exponent <= 0, so nothing overflows.
     """
-    a = np.asarray(a, dtype=float)
+    a = as_float(a)
     z = a - np.max(a, axis=axis, keepdims=True)
     e = np.exp(z)
     return e / np.sum(e, axis=axis, keepdims=True)

@@ -12,6 +12,8 @@ these losses stable: the logarithms are never taken of a probability rounded to 
 
 import numpy as np
 
+from .._validation import as_float
+
 from .activations import sigmoid, softmax
 
 __all__ = [
@@ -27,7 +29,7 @@ __all__ = [
 
 def softplus(a):
     """log(1 + exp(a)) without overflow: max(a, 0) + log1p(exp(-|a|))."""
-    a = np.asarray(a, dtype=float)
+    a = as_float(a)
     return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
 
 
@@ -50,8 +52,8 @@ def binary_cross_entropy_forward(a, t):
     E : float
     cache : tuple
     """
-    a = np.asarray(a, dtype=float)
-    t = np.asarray(t, dtype=float)
+    a = as_float(a)
+    t = as_float(t)
     E = float(np.mean(softplus(a) - t * a))
     return E, (a, t)
 
@@ -78,7 +80,7 @@ def log_softmax(a):
     -------
     ndarray of shape (n_samples, n_classes)
     """
-    a = np.asarray(a, dtype=float)
+    a = as_float(a)
     m = np.max(a, axis=-1, keepdims=True)
     return a - m - np.log(np.sum(np.exp(a - m), axis=-1, keepdims=True))
 
@@ -101,8 +103,8 @@ def categorical_cross_entropy_forward(a, T):
     E : float
     cache : tuple
     """
-    a = np.asarray(a, dtype=float)
-    T = np.asarray(T, dtype=float)
+    a = as_float(a)
+    T = as_float(T)
     if a.shape != T.shape:
         raise ValueError(f"logits have shape {a.shape} but targets {T.shape}; "
                          "one-hot encode the targets to (n_samples, n_classes)")
@@ -138,8 +140,8 @@ def mse_forward(y, t):
     E : float
     cache : tuple
     """
-    y = np.asarray(y, dtype=float)
-    t = np.asarray(t, dtype=float)
+    y = as_float(y)
+    t = as_float(t)
     if y.shape != t.shape:
         raise ValueError(f"predictions have shape {y.shape} but targets {t.shape}; "
                          "they must match element for element")
@@ -175,8 +177,8 @@ def hinge_forward(a, t):
     E : float
     cache : tuple
     """
-    a = np.asarray(a, dtype=float)
-    t = np.asarray(t, dtype=float)
+    a = as_float(a)
+    t = as_float(t)
     if not np.all(np.isin(t, (-1.0, 1.0))):
         raise ValueError("hinge targets must be -1 or +1; map 0/1 labels with t = 2 * t - 1")
     margin = 1.0 - t * a
@@ -211,7 +213,7 @@ def multiclass_hinge_forward(a, T):
     E : float
     cache : tuple
     """
-    a = np.asarray(a, dtype=float)
+    a = as_float(a)
     c = np.argmax(T, axis=1)
     rows = np.arange(a.shape[0])
     margins = a - a[rows, c][:, None] + 1.0
