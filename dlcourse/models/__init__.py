@@ -2,11 +2,14 @@
 
 from ._gd import DivergenceWarning
 from .boltzmann import BoltzmannMachine
+from .dbn import DBN
 from .hopfield import HopfieldNetwork
 from .linear_regression import LinearRegression
 from .logistic_regression import LogisticRegression
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
+from .rbm import BernoulliRBM
 
-__all__ = ["BoltzmannMachine", "DivergenceWarning", "HopfieldNetwork", "LinearRegression",
-           "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron"]
+__all__ = ["BernoulliRBM", "BoltzmannMachine", "DBN", "DivergenceWarning", "HopfieldNetwork",
+           "LinearRegression", "LogisticRegression", "MLPClassifier", "MLPRegressor",
+           "Perceptron"]
