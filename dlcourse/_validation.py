@@ -16,6 +16,7 @@ __all__ = [
     "check_option",
     "check_same_features",
     "check_fitted_X",
+    "check_interval",
 ]
 
 
@@ -165,3 +166,19 @@ def check_fitted_X(model, X, attribute, dtype=np.float64):
     X = check_array(X, "X", ndim=2, dtype=dtype, allow_empty=model.n_features_in_ == 0)
     check_same_features(X, model.n_features_in_, f"this {name}")
     return X
+
+
+def check_interval(value, name):
+    """Check ``value`` is a pair (low, high) of finite numbers with low < high.
+
+    Returns
+    -------
+    (float, float)
+    """
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high) of numbers; got {value!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"{name} must satisfy low < high with finite values; got {value!r}")
+    return low, high

@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from .._rng import check_rng
-from .._validation import check_array, check_scalar
+from .._validation import check_array, check_interval, check_scalar
 
 __all__ = ["linear_data", "polynomial_features", "sine_data", "train_val_test_split"]
 
@@ -39,7 +39,7 @@ def linear_data(n_samples=50, slope=2.0, intercept=-1.0, noise=0.5, x_range=(-1.
     slope = check_scalar(slope, "slope")
     intercept = check_scalar(intercept, "intercept")
     noise = check_scalar(noise, "noise", low=0)
-    low, high = _check_interval(x_range, "x_range")
+    low, high = check_interval(x_range, "x_range")
     x = rng.uniform(low, high, n_samples)
     t = slope * x + intercept + noise * rng.standard_normal(n_samples)
     return x[:, None], t
@@ -68,7 +68,7 @@ def sine_data(n_samples=20, noise=0.2, x_range=(0.0, 1.0), rng=None):
     rng = check_rng(rng)
     n_samples = check_scalar(n_samples, "n_samples", kind=numbers.Integral, low=1)
     noise = check_scalar(noise, "noise", low=0)
-    low, high = _check_interval(x_range, "x_range")
+    low, high = check_interval(x_range, "x_range")
     x = rng.uniform(low, high, n_samples)
     return x, np.sin(2 * np.pi * x) + noise * rng.standard_normal(n_samples)
 
@@ -127,11 +127,3 @@ def train_val_test_split(X, t, fractions=(0.6, 0.2, 0.2), rng=None):
     return tuple((X[idx], t[idx]) for idx in parts)
 
 
-def _check_interval(value, name):
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (low, high) of numbers; got {value!r}") from None
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ValueError(f"{name} must satisfy low < high with finite values; got {value!r}")
-    return low, high

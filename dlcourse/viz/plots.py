@@ -15,6 +15,8 @@ import numbers
 
 import numpy as np
 
+from .._validation import check_interval
+
 from ..core.activations import ACTIVATIONS
 
 __all__ = ["CLASS_COLOURS", "plot_activations", "plot_decision_boundary",
@@ -26,14 +28,6 @@ _MARKERS = ("o", "s")
 _RADIAL = ("gaussian", "ricker")          # functions of a distance r, not of a net input a
 
 
-def _check_pair(value, name):
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (low, high) of numbers; got {value!r}") from None
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ValueError(f"{name} must satisfy low < high with finite values; got {value!r}")
-    return low, high
 
 
 def _check_int(value, name, low):
@@ -97,7 +91,7 @@ def plot_activations(names=None, *, a_range=(-4.0, 4.0), n_points=401, ncols=4,
     unknown = [n for n in names if n not in ACTIVATIONS]
     if unknown:
         raise ValueError(f"unknown activation(s) {unknown}; choose from {list(ACTIVATIONS)}")
-    low, high = _check_pair(a_range, "a_range")
+    low, high = check_interval(a_range, "a_range")
     n_points = _check_int(n_points, "n_points", 2)
     ncols = _check_int(ncols, "ncols", 1)
     ncols = min(ncols, len(names))
@@ -151,9 +145,9 @@ def _check_points(X, t):
 def _box(X, xlim, ylim):
     low, high = X.min(axis=0), X.max(axis=0)
     margin = np.maximum(0.1 * (high - low), 0.5)
-    x0, x1 = (low[0] - margin[0], high[0] + margin[0]) if xlim is None else _check_pair(
+    x0, x1 = (low[0] - margin[0], high[0] + margin[0]) if xlim is None else check_interval(
         xlim, "xlim")
-    y0, y1 = (low[1] - margin[1], high[1] + margin[1]) if ylim is None else _check_pair(
+    y0, y1 = (low[1] - margin[1], high[1] + margin[1]) if ylim is None else check_interval(
         ylim, "ylim")
     return x0, x1, y0, y1
 
