@@ -19,7 +19,8 @@ try:
 except ImportError:  # the package still works, only slower
     _numba = None
 
-__all__ = ["njit", "prange", "HAVE_NUMBA", "jit_enabled", "resolve_backend", "BACKENDS"]
+__all__ = ["njit", "prange", "HAVE_NUMBA", "jit_enabled", "resolve_backend", "BACKENDS",
+           "dispatcher_type"]
 
 HAVE_NUMBA = _numba is not None
 BACKENDS = ("auto", "numpy", "numba")
@@ -77,3 +78,12 @@ def resolve_backend(backend, *, numba_wins):
     if backend == "auto":
         return "numba" if (HAVE_NUMBA and numba_wins) else "numpy"
     return backend
+
+
+def dispatcher_type():
+    """The class of compiled kernels (``numba.core.dispatcher.Dispatcher``), or None without
+    Numba; the grader uses it to recognise kernels it must block."""
+    if not HAVE_NUMBA:
+        return None
+    from numba.core.dispatcher import Dispatcher
+    return Dispatcher

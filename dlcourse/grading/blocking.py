@@ -41,6 +41,8 @@ import linecache
 import threading
 import types
 
+from .._numba import dispatcher_type
+
 __all__ = ["ACTIVATIONS", "BlockedReferenceError", "PERCEPTRON_STEP", "TRAINING", "blocked"]
 
 #: the references of chapter 01's tasks, grouped by what a task asks for
@@ -114,7 +116,8 @@ def _raiser_code(name, message, n_free):
     namespace = {}
     exec(compile(source, filename, "exec"), namespace)    # noqa: S102 - a constant raiser
     code = namespace["_outer"]().__code__
-    assert len(code.co_freevars) == n_free
+    if len(code.co_freevars) != n_free:   # swapping __code__ needs the same closure size
+        raise RuntimeError(f"could not build a raiser for {name} with {n_free} free variables")
     return code
 
 
@@ -158,11 +161,7 @@ def _functions_of(value):
 
 
 def _numba_dispatcher_type():
-    try:
-        from numba.core.dispatcher import Dispatcher
-    except ImportError:   # numba missing: no dispatchers to block
-        return None
-    return Dispatcher
+    return dispatcher_type()
 
 
 class _Blocker:
