@@ -162,7 +162,7 @@ def test_regressor_fits_a_curve():
 
 @needs_numba
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-@pytest.mark.parametrize("batch_size", [1, 7])
+@pytest.mark.parametrize("batch_size", [1, 7, 64])
 @pytest.mark.parametrize("output, loss", [("softmax", "cross_entropy"),
                                           ("sigmoid", "cross_entropy")])
 def test_fused_loops_and_numpy_agree(activation, batch_size, output, loss):

@@ -11,7 +11,8 @@ speed. Compiled, the same steps cost almost nothing to start:
   Inner loops run along rows of W as axpy updates, y += alpha * x, which the compiler
   vectorises without reordering any sum.
 * larger batches: the equations as matrix products (``np.dot``, BLAS) on the gathered batch,
-  exactly the NumPy form's steps without the Python in between.
+  the NumPy form's steps without the Python in between, writing into work arrays made
+  once per epoch rather than new arrays in every mini-batch.
 """
 
 import math
@@ -145,42 +146,51 @@ def _online_step(X, T, i, W, b, A, Y, D, eta, alpha, hidden_code, output_code):
 
 
 @njit
-def _batch_step(Xb, Tb, W, b, eta, alpha, hidden_code, output_code):
-    """A mini-batch: the four equations as matrix products on the gathered rows."""
+def _batch_step(X, T, idx, W, b, A, Y, D, G, eta, alpha, hidden_code, output_code):
+    """A mini-batch: the four equations as matrix products (BLAS) on the gathered rows.
+
+    Every product writes into the preallocated work arrays A, Y, D (max batch rows) and G
+    (one weight-gradient matrix per layer): a fresh 784 x 100 array per mini-batch costs as
+    much as the product itself at small batch sizes.
+    """
     L = len(W)
-    m = Xb.shape[0]
-    A = []
-    Y = [Xb]
+    m = idx.shape[0]
+    Y0 = Y[0][:m]
+    for r in range(m):
+        Y0[r] = X[idx[r]]
     for l in range(L):
-        a = np.dot(Y[l], W[l]) + b[l]
-        y = np.empty_like(a)
+        a, y = A[l][:m], Y[l + 1][:m]
+        np.dot(Y[l][:m], W[l], a)
         for r in range(m):
+            a[r] += b[l]
             if l < L - 1:
                 _activate(y[r], a[r], hidden_code)
             else:
                 _output(y[r], a[r], output_code)
-        A.append(a)
-        Y.append(y)
     loss = 0.0
+    delta = D[L - 1][:m]
     for r in range(m):
-        loss += _sample_loss(A[L - 1][r], Y[L][r], Tb, r, output_code)
-    delta = Y[L] - Tb                                  # BP1
-    delta /= m                                         # in place: keeps float32 float32
+        loss += _sample_loss(A[L - 1][r], Y[L][r], T, idx[r], output_code)
+        for q in range(delta.shape[1]):                # BP1 of the mean loss
+            delta[r, q] = (Y[L][r, q] - T[idx[r], q]) / m
     for l in range(L - 1, -1, -1):
-        dW = np.dot(Y[l].T, delta)                     # BP4
-        db = delta.sum(axis=0)                         # BP3
+        delta = D[l][:m]
+        Wl, bl, dW = W[l], b[l], G[l]
+        np.dot(Y[l][:m].T, delta, dW)                  # BP4
         if l > 0:                                      # BP2, before W^l changes
-            below = np.dot(delta, W[l].T)
+            below = D[l - 1][:m]
+            np.dot(delta, Wl.T, below)
             for r in range(m):
                 for p in range(below.shape[1]):
                     below[r, p] *= _derivative(Y[l][r], A[l - 1][r], hidden_code, p)
-        Wl, bl = W[l], b[l]                            # (W is a tuple: update the arrays)
-        if alpha != 0.0:
-            dW += alpha * Wl
-        Wl -= eta * dW
-        bl -= eta * db
-        if l > 0:
-            delta = below
+        for p in range(Wl.shape[0]):                   # the update, rounded as NumPy's
+            for q in range(Wl.shape[1]):
+                Wl[p, q] -= eta * (dW[p, q] + alpha * Wl[p, q])
+        for q in range(bl.shape[0]):                   # BP3
+            s = 0.0
+            for r in range(m):
+                s += delta[r, q]
+            bl[q] -= eta * s
     return loss
 
 
@@ -213,6 +223,13 @@ def mlp_sgd_epoch(X, T, W, b, A, Y, D, order, eta, alpha, batch_size, hidden_cod
         Mean data loss over the epoch, each mini-batch measured before its update.
     """
     n = X.shape[0]
+    L = len(W)
+    rows = min(batch_size, n) if batch_size > 1 else 0  # work arrays of _batch_step
+    A2 = [np.empty((rows, W[l].shape[1]), dtype=X.dtype) for l in range(L)]
+    D2 = [np.empty((rows, W[l].shape[1]), dtype=X.dtype) for l in range(L)]
+    Y2 = [np.empty((rows, W[l].shape[0]), dtype=X.dtype) for l in range(L)]
+    Y2.append(np.empty((rows, W[L - 1].shape[1]), dtype=X.dtype))
+    GW = [np.empty_like(W[l]) for l in range(L) if batch_size > 1]
     total = 0.0
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
@@ -220,6 +237,6 @@ def mlp_sgd_epoch(X, T, W, b, A, Y, D, order, eta, alpha, batch_size, hidden_cod
             total += _online_step(X, T, order[start], W, b, A, Y, D, eta, alpha,
                                   hidden_code, output_code)
         else:
-            idx = order[start:stop]
-            total += _batch_step(X[idx], T[idx], W, b, eta, alpha, hidden_code, output_code)
+            total += _batch_step(X, T, order[start:stop], W, b, A2, Y2, D2, GW, eta, alpha,
+                                 hidden_code, output_code)
     return total / n
