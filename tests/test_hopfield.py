@@ -155,3 +155,18 @@ def test_clear_errors_on_bad_input():
         HopfieldNetwork(update="parallel").fit(np.ones((1, 3)))
     with pytest.raises(ValueError, match="backend"):
         HopfieldNetwork(backend="gpu").fit(np.ones((1, 3)))
+
+
+def test_reversed_patterns_and_three_pattern_mixtures_are_spurious_fixed_points():
+    # at a low load (P/N = 0.03) Hebb's rule also stabilises -xi (same energy) and the
+    # majority vote of any three patterns (overlap about 1/2 with each, higher energy)
+    Xi = random_patterns(6, 200, rng=11)
+    net = HopfieldNetwork(rng=0).fit(Xi)
+    assert net.score(-Xi) == 1.0
+    np.testing.assert_allclose(net.energy(-Xi), net.energy(Xi), rtol=1e-12)
+    mixes = np.array([np.sign(Xi[i] + Xi[j] + Xi[k])
+                      for i, j, k in [(0, 1, 2), (1, 3, 5), (2, 4, 5)]])
+    assert net.score(mixes) == 1.0
+    m = Hf.overlap(mixes, Xi)
+    assert np.all(np.abs(m[0, :3] - 0.5) < 0.15)
+    assert net.energy(mixes).max() < 0 and net.energy(mixes).min() > net.energy(Xi).max()

@@ -145,9 +145,11 @@ class HopfieldNetwork(BaseEstimator):
         return hopfield_energy(X, self.W_, self.b_)
 
     def score(self, X, y=None):
-        """Fraction of the stored patterns that are fixed points of the asynchronous rule.
+        """Fraction of the rows of X that are fixed points (no unit would change).
 
-        With ``X`` given, the fraction of its rows recalled to themselves (bit error 0).
+        One synchronous step (H4) from a state leaves it unchanged exactly when no
+        asynchronous update (H3) would change it, so this tests the fixed points of both
+        rules without running a recall. ``X=None`` scores the stored patterns.
         """
         self._check_fitted()
         X = self.patterns_ if X is None else _check_spins(X)
