@@ -230,3 +230,60 @@ def test_clear_errors_on_bad_input():
     bm = BoltzmannMachine(max_iter=1).fit(np.ones((2, 3)))
     with pytest.raises(ValueError, match="features"):
         bm.score(np.ones((2, 4)))
+
+
+def test_sign_step_is_the_sign_of_the_gradient_plus_decay():
+    rng = np.random.default_rng(8)
+    W, b = random_machine(5, rng)
+    V = rng.integers(0, 2, (6, 3)).astype(float)
+    stats = En.exact_clamped_statistics(V, W, b), En.exact_free_statistics(W, b)
+    dW, db = B.bm_gradient(*stats)
+    sW, sb = B.sign_step(*stats)
+    np.testing.assert_array_equal(sW, np.sign(dW))
+    np.testing.assert_array_equal(sb, np.sign(db))
+    off = ~np.eye(5, dtype=bool)
+    assert set(np.unique(np.abs(sW[off]))) == {1.0} and np.all(np.diag(sW) == 0.0)
+    mask = rng.random((5, 5)) < 0.5
+    mask = mask | mask.T
+    sW2, _ = B.sign_step(*stats, W=W, weight_decay=0.1, mask=mask)
+    expected = np.where(mask, np.sign(dW) + 0.1 * W, 0.0)
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(sW2, expected, atol=1e-15)
+
+
+def test_sign_update_moves_every_weight_by_exactly_eta():
+    X = parity_patterns(3)
+    kw = dict(n_hidden=1, max_iter=1, init_scale=0.5, rng=5)
+    start = BoltzmannMachine(eta=1e-300, **kw).fit(X)      # the initial weights, unchanged
+    bm = BoltzmannMachine(eta=0.3, update="sign", **kw).fit(X)
+    step = np.abs(bm.W_ - start.W_)[~np.eye(4, dtype=bool)]
+    np.testing.assert_allclose(step, 0.3, rtol=1e-12)
+    np.testing.assert_allclose(np.abs(bm.b_ - start.b_)[np.abs(bm.b_) > 0], 0.3, rtol=1e-12)
+    grad = BoltzmannMachine(eta=0.3, **kw).fit(X)
+    assert not np.allclose(np.abs(grad.W_ - start.W_)[~np.eye(4, dtype=bool)], 0.3)
+
+
+@needs_numba
+def test_sign_update_numpy_and_numba_agree_bit_for_bit():
+    X, mask = encoder_patterns(4), encoder_connectivity(4, 2)
+    kw = dict(n_hidden=2, connectivity=mask, statistics="sampled", update="sign", eta=0.2,
+              noisy_clamping=True, max_iter=5, rng=11)
+    a = BoltzmannMachine(backend="numpy", **kw).fit(X)
+    c = BoltzmannMachine(backend="numba", **kw).fit(X)
+    np.testing.assert_array_equal(a.W_, c.W_)
+    np.testing.assert_array_equal(a.b_, c.b_)
+
+
+@needs_numba
+def test_sign_rule_solves_most_424_encoders():
+    X, mask = encoder_patterns(4), encoder_connectivity(4, 2)
+    solved = [En.encoder_solved(*(lambda m: (m.W_, m.b_))(BoltzmannMachine(
+        n_hidden=2, connectivity=mask, statistics="sampled", n_chains=5, update="sign",
+        eta=0.1, max_iter=400, init_scale=0.5, noisy_clamping=True, rng=seed,
+        backend="numba").fit(X)), X, 4) for seed in range(6)]
+    assert np.mean(solved) >= 0.5
+
+
+def test_unknown_update_rule_is_refused():
+    with pytest.raises(ValueError, match="update"):
+        BoltzmannMachine(update="adam").fit(np.ones((2, 3)))

@@ -120,3 +120,30 @@ def test_conditional_distribution_is_bayes_rule():
 def test_enumeration_refuses_machines_too_large():
     with pytest.raises(ValueError, match="sampled statistics"):
         En.all_states(En.MAX_UNITS + 1)
+
+
+def test_conditional_distribution_matches_filtering_all_states():
+    rng = np.random.default_rng(21)
+    n = 7
+    A = rng.standard_normal((n, n))
+    W = 0.5 * (A + A.T)
+    np.fill_diagonal(W, 0.0)
+    b = rng.standard_normal(n)
+    clamp, values, query = [1, 4], [1.0, 0.0], [0, 5, 6]
+    S = En.all_states(n)
+    keep = np.all(S[:, clamp] == values, axis=1)
+    p = En.state_probabilities(W, b)[keep]
+    brute = np.bincount(En.state_index(S[keep][:, query]), weights=p / p.sum(), minlength=8)
+    np.testing.assert_allclose(En.conditional_distribution(W, b, clamp, values, query), brute,
+                               atol=1e-14)
+
+
+def test_encoder_solved_accepts_a_learned_code_and_rejects_zero_weights():
+    from dlcourse.data.patterns import encoder_connectivity, encoder_patterns
+    from dlcourse.models.boltzmann import BoltzmannMachine
+    X = encoder_patterns(2)
+    n = 2 * 2 + 1
+    assert not En.encoder_solved(np.zeros((n, n)), np.zeros(n), X, 2)
+    bm = BoltzmannMachine(n_hidden=1, connectivity=encoder_connectivity(2, 1), eta=2.0,
+                          max_iter=300, init_scale=0.5, rng=0).fit(X)
+    assert En.encoder_solved(bm.W_, bm.b_, X, 2)

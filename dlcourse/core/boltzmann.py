@@ -25,7 +25,10 @@ the gradient of the loss (the mean negative log-likelihood) is
     dW_ij = -(<s_i s_j>_clamped - <s_i s_j>_free),   db_i = -(<s_i>_clamped - <s_i>_free)   (B5)
 
 the "waking" statistics with the visible units clamped to data, minus the "sleeping"
-statistics with the machine running freely. Updates are ``W -= eta * dW``.
+statistics with the machine running freely. Updates are ``W -= eta * dW``. The paper itself
+stepped every weight by a fixed amount in the direction of that difference,
+
+    W_ij -= eta * sign(dW_ij)                                                          (B6)
 
 The sequential Gibbs sampler is given twice: :func:`gibbs_anneal` here (NumPy, the reference)
 and :func:`dlcourse.kernels.gibbs.gibbs_anneal` (compiled loops). Both take the same uniform
@@ -42,7 +45,7 @@ from .activations import sigmoid
 __all__ = ["bm_energy", "net_input", "unit_on_probability", "unit_on_probability_scalar",
            "boltzmann_schedule", "cauchy_schedule", "geometric_schedule", "AHS1985_SCHEDULE",
            "ahs1985_schedule", "gibbs_sweep", "gibbs_anneal", "pair_statistics",
-           "clamped_statistics", "free_statistics", "bm_gradient", "noisy_clamp",
+           "clamped_statistics", "free_statistics", "bm_gradient", "sign_step", "noisy_clamp",
            "symmetrize"]
 
 
@@ -263,6 +266,36 @@ def bm_gradient(clamped, free, W=None, weight_decay=0.0, mask=None):
         dW = np.where(mask, dW, 0.0)
     db = -(q_c - q_f)
     return dW, db
+
+
+def sign_step(clamped, free, W=None, weight_decay=0.0, mask=None):
+    """The 1985 paper's update direction: sign(p'_ij - p_ij), one fixed step per weight.  (B6)
+
+    Ackley, Hinton and Sejnowski changed every weight by the same amount (2 at T = 10) in the
+    direction that (B5) points, ignoring how large the difference was. Noisy sampled
+    statistics then move the weights by a bounded amount however noisy they are. Weight
+    decay, if any, is added outside the sign.
+
+    Parameters
+    ----------
+    clamped, free : tuple (p, q)
+        Pair and unit statistics, as returned by :func:`pair_statistics`.
+    W, weight_decay, mask
+        As in :func:`bm_gradient`.
+
+    Returns
+    -------
+    dW : ndarray of shape (n_units, n_units)
+        Entries in {-1, 0, +1} (plus weight_decay * W), symmetric, zero diagonal.
+    db : ndarray of shape (n_units,)
+        Entries in {-1, 0, +1}.
+    """
+    dW, db = bm_gradient(clamped, free, mask=mask)
+    dW = np.sign(dW)
+    if weight_decay:
+        dW = dW + weight_decay * (W if mask is None else np.where(mask, W, 0.0))
+        np.fill_diagonal(dW, 0.0)
+    return dW, np.sign(db)
 
 
 def noisy_clamp(V, p_on_off=0.15, p_off_on=0.05, rng=None):

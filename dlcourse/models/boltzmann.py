@@ -13,7 +13,7 @@ from .._rng import check_rng
 from .._validation import check_array, check_option, check_same_features, check_scalar
 from ..core.boltzmann import (ahs1985_schedule, bm_gradient, boltzmann_schedule,
                               cauchy_schedule, geometric_schedule, net_input, noisy_clamp,
-                              pair_statistics, symmetrize)
+                              pair_statistics, sign_step, symmetrize)
 from ..core.boltzmann import gibbs_anneal as gibbs_anneal_numpy
 from ..kernels.gibbs import gibbs_anneal as gibbs_anneal_numba
 from ..testing.enumeration import (exact_clamped_statistics, exact_free_statistics,
@@ -22,6 +22,7 @@ from ..testing.enumeration import (exact_clamped_statistics, exact_free_statisti
 __all__ = ["BoltzmannMachine"]
 
 SCHEDULES = ("ahs1985", "geometric", "boltzmann", "cauchy")
+UPDATES = ("gradient", "sign")
 #: the exact log-likelihood is tracked during fit up to this many units (2^16 states)
 TRACK_MAX_UNITS = 16
 #: exact statistics are allowed up to this many units
@@ -39,9 +40,10 @@ def _check_binary(X, name="X"):
 class BoltzmannMachine(BaseEstimator):
     """A Boltzmann machine with visible and hidden binary units and any connectivity.
 
-    Book: 09_boltzmann, eqs. (B1)-(B5). Units are ordered visible first, then hidden.
+    Book: 09_boltzmann, eqs. (B1)-(B6). Units are ordered visible first, then hidden.
     Each update is one step of gradient descent on the mean negative log-likelihood of the
-    data: ``W -= eta * dW`` with dW from (B5).
+    data, ``W -= eta * dW`` with dW from (B5), or the paper's fixed-size step against its
+    sign (B6).
 
     Parameters
     ----------
@@ -65,7 +67,13 @@ class BoltzmannMachine(BaseEstimator):
         Sampled statistics: chains per data vector in the waking phase; the sleeping phase
         runs ``n_chains * n_samples`` free chains.
     eta : float, default=0.5
-        Learning rate.
+        Learning rate (``update="gradient"``) or the fixed size of every step
+        (``update="sign"``).
+    update : {"gradient", "sign"}, default="gradient"
+        "gradient": ``W -= eta * dW`` with dW from (B5). "sign": the 1985 paper's rule, a
+        step of fixed size against the sign of the statistics difference,
+        ``W -= eta * sign(dW)`` (B6); the paper's step of 2 at T = 10 is ``eta=0.2`` with
+        the "ahs1985" schedule. Weight decay is added outside the sign in both cases.
     weight_decay : float, default=0.0
         Adds weight_decay * W to dW, pulling unused weights to zero (as in the paper).
     noisy_clamping : bool or (float, float), default=False
@@ -96,9 +104,9 @@ class BoltzmannMachine(BaseEstimator):
     """
 
     def __init__(self, n_hidden=0, connectivity="full", statistics="exact", schedule="ahs1985",
-                 T0=10.0, n_sweeps=10, n_collect=10, n_chains=5, eta=0.5, weight_decay=0.0,
-                 noisy_clamping=False, max_iter=100, init_scale=0.1, rng=None,
-                 backend="auto"):
+                 T0=10.0, n_sweeps=10, n_collect=10, n_chains=5, eta=0.5, update="gradient",
+                 weight_decay=0.0, noisy_clamping=False, max_iter=100, init_scale=0.1,
+                 rng=None, backend="auto"):
         self.n_hidden = n_hidden
         self.connectivity = connectivity
         self.statistics = statistics
@@ -108,6 +116,7 @@ class BoltzmannMachine(BaseEstimator):
         self.n_collect = n_collect
         self.n_chains = n_chains
         self.eta = eta
+        self.update = update
         self.weight_decay = weight_decay
         self.noisy_clamping = noisy_clamping
         self.max_iter = max_iter
@@ -122,6 +131,7 @@ class BoltzmannMachine(BaseEstimator):
         check_scalar(self.n_collect, "n_collect", kind=numbers.Integral, low=1)
         check_scalar(self.n_chains, "n_chains", kind=numbers.Integral, low=1)
         check_scalar(self.eta, "eta", low=0.0, include_low=False)
+        check_option(self.update, "update", UPDATES)
         check_scalar(self.weight_decay, "weight_decay", low=0.0)
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.init_scale, "init_scale", low=0.0)
@@ -223,8 +233,13 @@ class BoltzmannMachine(BaseEstimator):
 
     # -- learning -------------------------------------------------------------------------
     def _update(self, X):
-        dW, db = bm_gradient(*self._statistics(X), W=self.W_,
-                             weight_decay=self.weight_decay, mask=self.mask_)
+        stats = self._statistics(X)
+        if self.update == "sign":
+            dW, db = sign_step(*stats, W=self.W_, weight_decay=self.weight_decay,
+                               mask=self.mask_)
+        else:
+            dW, db = bm_gradient(*stats, W=self.W_, weight_decay=self.weight_decay,
+                                 mask=self.mask_)
         self.W_ -= self.eta * dW
         self.b_ -= self.eta * db
         self.n_iter_ += 1

@@ -19,7 +19,7 @@ from ..core.boltzmann import bm_energy, pair_statistics
 __all__ = ["MAX_UNITS", "all_states", "state_index", "log_partition", "state_probabilities",
            "visible_distribution", "log_likelihood", "exact_clamped_statistics",
            "exact_free_statistics", "exact_gradient", "empirical_distribution",
-           "kl_divergence", "conditional_distribution", "logsumexp"]
+           "kl_divergence", "conditional_distribution", "encoder_solved", "logsumexp"]
 
 #: enumeration beyond this many units would need more than ~10^6 states
 MAX_UNITS = 20
@@ -185,9 +185,37 @@ def conditional_distribution(W, b, clamp_idx, clamp_values, query_idx):
     P : ndarray of shape (2**len(query_idx),)
         Indexed by :func:`state_index` of the query units' state.
     """
-    S = all_states(len(b))
-    keep = np.all(S[:, list(clamp_idx)] == np.asarray(clamp_values, dtype=float), axis=1)
-    a = -bm_energy(S[keep], W, b)
+    n = len(b)
+    clamp_idx, query_idx = list(clamp_idx), list(query_idx)
+    rest = [i for i in range(n) if i not in set(clamp_idx)]
+    _check_size(len(rest))
+    # enumerate only the units that are not clamped: 2^(n - n_clamped) states
+    S = np.empty((2 ** len(rest), n))
+    S[:, rest] = all_states(len(rest))
+    S[:, clamp_idx] = np.asarray(clamp_values, dtype=float)
+    a = -bm_energy(S, W, b)
     p = np.exp(a - logsumexp(a))
-    return np.bincount(state_index(S[keep][:, list(query_idx)]), weights=p,
+    return np.bincount(state_index(S[:, query_idx]), weights=p,
                        minlength=2 ** len(query_idx))
+
+
+def encoder_solved(W, b, X, n_group):
+    """Whether a machine solves an encoder problem, exactly: with V1 clamped to each
+    pattern, the most probable V2 state (hidden units marginalised) is the matching one.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_units, n_units)
+    b : ndarray of shape (n_units,)
+        Units ordered V1, V2, hidden.
+    X : ndarray of shape (n_patterns, 2 * n_group)
+        The encoder patterns (V1, V2), e.g. from ``encoder_patterns``.
+    n_group : int
+
+    Returns
+    -------
+    solved : bool
+    """
+    V1, V2 = range(n_group), range(n_group, 2 * n_group)
+    return all(int(np.argmax(conditional_distribution(W, b, V1, x[:n_group], V2)))
+               == int(state_index(x[None, n_group:])[0]) for x in np.asarray(X))
