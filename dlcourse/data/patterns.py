@@ -2,7 +2,7 @@
 random memories and their corrupted versions.
 
 Book: 08_hopfield (random patterns, corruption), 09_boltzmann (encoders, parity, shifter,
-bars-and-stripes).
+bars-and-stripes), 10_rbm (bars-and-stripes).
 """
 
 import numbers

@@ -1,6 +1,6 @@
 """One epoch of CD-k / PCD-k training of an RBM as fused loops, compiled by Numba.
 
-Book: 10_rbm, section "Fast small-batch training".
+Book: 10_rbm, section "At full size" of "An RBM on the digits" (benchmark: benchmarks/bench_rbm.py).
 
 The loop form of the epoch that :class:`dlcourse.models.rbm.BernoulliRBM` runs with NumPy:
 for each mini-batch, the positive phase P(h | v0), k Gibbs steps, the gradient (RBM4), the

@@ -10,6 +10,11 @@ Summing out v instead of h gives, for every hidden vector h,
 
 so an RBM with up to ~20 units in its smaller layer is exact in a fraction of a second. These
 are the oracles the tests use to judge CD-k and PCD, and that ``score_samples`` reports.
+
+:func:`cd_expected_gradient` goes one step further for RBMs with few visible units: it gives the
+*expectation* of the CD-k estimate (RBM4) over all its randomness, by pushing the data
+distribution k times through the exact block-Gibbs transition matrix, so the bias of CD-k can
+be measured without sampling noise.
 """
 
 import itertools
@@ -18,10 +23,13 @@ import numpy as np
 
 from ..core.rbm import free_energy, hidden_probabilities, logistic, softplus
 
-__all__ = ["all_states", "log_partition", "log_likelihood", "nll_gradient", "MAX_ENUMERATED"]
+__all__ = ["all_states", "log_partition", "log_likelihood", "nll_gradient", "gibbs_transition",
+           "cd_expected_gradient", "MAX_ENUMERATED", "MAX_TRANSITION_VISIBLE"]
 
 #: largest smaller layer enumerated (2^20 states of 20 units: ~170 MB in float64)
 MAX_ENUMERATED = 20
+#: most visible units for the 2^n x 2^n transition matrix (2^12 squared: 128 MB in float64)
+MAX_TRANSITION_VISIBLE = 12
 
 
 def all_states(n, dtype=np.float64):
@@ -109,3 +117,72 @@ def nll_gradient(V, W, a, b):
         ph_all = hidden_probabilities(Vall, W, b)       # E[h | v] for every v
         model_W, model_a, model_b = (Vall * p[:, None]).T @ ph_all, p @ Vall, p @ ph_all
     return model_W - data_W, model_a - data_a, model_b - data_b
+
+
+def _layer_distribution(P, states):
+    """prod_j P_j^s_j (1 - P_j)^(1 - s_j) for every row of P and every state: (len(P), len(states))."""
+    log_on, log_off = np.log(np.clip(P, 1e-300, 1.0)), np.log(np.clip(1.0 - P, 1e-300, 1.0))
+    return np.exp(log_on @ states.T + log_off @ (1.0 - states).T)
+
+
+def gibbs_transition(W, a, b):
+    """Exact transition matrix of one block Gibbs step v -> h -> v' of a small RBM.   (RBM3)
+
+    T[r, s] = sum_h P(h | v_r) P(v_s | h), with v_r, v_s the rows of ``all_states(n_visible)``.
+
+    Returns
+    -------
+    T : ndarray of shape (2^n_visible, 2^n_visible)
+        Each row sums to 1.
+    """
+    W, a, b = _check(W, a, b)
+    n_visible, n_hidden = W.shape
+    if n_visible > MAX_TRANSITION_VISIBLE or n_hidden > MAX_ENUMERATED:
+        raise ValueError(f"the transition matrix has 2^{n_visible} rows and sums over "
+                         f"2^{n_hidden} hidden states; use at most {MAX_TRANSITION_VISIBLE} "
+                         f"visible and {MAX_ENUMERATED} hidden units")
+    V, H = all_states(n_visible), all_states(n_hidden)
+    h_given_v = _layer_distribution(hidden_probabilities(V, W, b), H)
+    v_given_h = _layer_distribution(logistic(H @ W.T + a), V)
+    return h_given_v @ v_given_h
+
+
+def cd_expected_gradient(V, W, a, b, k):
+    """Expectation of the CD-k gradient estimate over all its random numbers.     (RBM4)
+
+    The estimate of :func:`dlcourse.core.rbm.cd_gradient` (sampled visible states, hidden
+    probabilities in the statistics) has the positive phase <v P(h | v)^T> over the rows of
+    V and the negative phase <v P(h | v)^T> over the chains' states after k block Gibbs steps
+    started at the rows of V. The distribution of those states is the data distribution times
+    T^k (:func:`gibbs_transition`), so the expectation is a finite sum. As k grows it tends
+    to :func:`nll_gradient`; the difference is the bias of CD-k.
+
+    Parameters
+    ----------
+    V : ndarray of shape (n_samples, n_visible)
+        Binary training vectors.
+    W, a, b : the RBM's parameters
+    k : int
+        Gibbs steps, >= 1.
+
+    Returns
+    -------
+    dW, da, db : ndarrays of the shapes of W, a, b
+    """
+    W, a, b = _check(W, a, b)
+    V = np.asarray(V, dtype=np.float64)
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be a whole number of Gibbs steps >= 1, got {k}")
+    if V.ndim != 2 or V.shape[1] != W.shape[0] or np.any((V != 0) & (V != 1)):
+        raise ValueError(f"V must be binary with {W.shape[0]} columns; got shape {V.shape}")
+    states = all_states(W.shape[0])
+    index = V.astype(np.int64) @ (1 << np.arange(W.shape[0] - 1, -1, -1))
+    D = np.bincount(index, minlength=len(states)) / len(V)
+    T = gibbs_transition(W, a, b)
+    ph_data = hidden_probabilities(V, W, b)
+    for _ in range(int(k)):
+        D = D @ T
+    ph = hidden_probabilities(states, W, b)
+    model_W, model_a, model_b = (states * D[:, None]).T @ ph, D @ states, D @ ph
+    return (model_W - V.T @ ph_data / len(V), model_a - V.mean(axis=0),
+            model_b - ph_data.mean(axis=0))
