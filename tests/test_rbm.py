@@ -296,3 +296,16 @@ def test_bad_data_fails_with_a_clear_message():
         rbm.transform(np.zeros((1, 5)))
     with pytest.raises(ValueError, match="features"):
         BernoulliRBM(max_epochs=1).fit(np.zeros((3, 4)), validation=np.zeros((2, 5)))
+
+
+def test_partial_fit_monitors_the_free_energy_gap_like_fit():
+    X = (load_digits()[0][:240] > 0.5) * 1.0
+    a = BernoulliRBM(n_hidden=8, max_epochs=2, rng=5, backend="numpy")
+    a.fit(X[:200], validation=X[200:])
+    b = BernoulliRBM(n_hidden=8, rng=5, backend="numpy")
+    for _ in range(2):
+        b.partial_fit(X[:200], validation=X[200:])
+    np.testing.assert_allclose(b.free_energy_gap_, a.free_energy_gap_, rtol=1e-12)
+    assert len(b.free_energy_gap_) == 2
+    with pytest.raises(ValueError, match="held-out rows of the same data"):
+        b.partial_fit(X[:200], validation=X[200:, :10])

@@ -237,6 +237,15 @@ class BernoulliRBM(TransformerMixin, BaseEstimator):
                 self.free_energy_gap_.append(self.free_energy_gap(X, validation))
         return self
 
+    def _check_validation(self, validation, X):
+        if validation is None:
+            return None
+        validation = self._check_X(validation, fitted=False)
+        if validation.shape[1] != X.shape[1]:
+            raise ValueError(f"validation has {validation.shape[1]} features but X has "
+                             f"{X.shape[1]}; pass held-out rows of the same data")
+        return validation
+
     def fit(self, X, t=None, validation=None):
         """Train on binary (or [0, 1]) rows of X; ``validation`` rows enable the gap monitor.
 
@@ -244,23 +253,25 @@ class BernoulliRBM(TransformerMixin, BaseEstimator):
         """
         self._check_params()
         X = self._check_X(X, fitted=False)
-        if validation is not None:
-            validation = self._check_X(validation, fitted=False)
-            if validation.shape[1] != X.shape[1]:
-                raise ValueError(f"validation has {validation.shape[1]} features but X has "
-                                 f"{X.shape[1]}; pass held-out rows of the same data")
+        validation = self._check_validation(validation, X)
         self._start(X)
         return self._run(X, int(self.max_epochs), validation)
 
-    def partial_fit(self, X, t=None):
-        """One more epoch over X (the first call initialises the model). Returns self."""
+    def partial_fit(self, X, t=None, validation=None):
+        """One more epoch over X (the first call initialises the model). Returns self.
+
+        With ``validation`` rows, the free-energy gap after the epoch is appended to
+        ``free_energy_gap_``, as :meth:`fit` does.
+        """
         if not hasattr(self, "W_"):
             self._check_params()
             X = self._check_X(X, fitted=False)
+            validation = self._check_validation(validation, X)
             self._start(X)
         else:
             X = self._check_X(X)
-        return self._run(X, 1, None)
+            validation = self._check_validation(validation, X)
+        return self._run(X, 1, validation)
 
     # --------------------------------------------------------------------------- inference
     def transform(self, X):
