@@ -39,6 +39,23 @@ def test_sampling_gives_images_of_the_right_shape(digits):
         np.testing.assert_array_equal(dbn.sample(5, n_steps=10, rng=1), p)   # same rng
 
 
+def test_sampling_is_gibbs_at_the_top_then_one_pass_down(digits):
+    # (DBN1): the same uniforms, drawn in the documented order, reproduce the sampler by hand
+    X = digits[0][:150]
+    dbn = DBN(hidden_layer_sizes=(12, 8, 5), max_epochs=1, rng=3).fit(X)
+    images = dbn.sample(4, n_steps=6, rng=9, probabilities=False)
+    rng = np.random.default_rng(9)
+    top = dbn.rbms_[-1]
+    v = (rng.random((4, 8)) < 0.5).astype(float)
+    for _ in range(6):
+        h = (rng.random((4, 5)) < 1 / (1 + np.exp(-(v @ top.W_ + top.b_)))).astype(float)
+        v = (rng.random((4, 8)) < 1 / (1 + np.exp(-(h @ top.W_.T + top.a_)))).astype(float)
+    for rbm in reversed(dbn.rbms_[:-1]):
+        p = 1 / (1 + np.exp(-(v @ rbm.W_.T + rbm.a_)))
+        v = (rng.random(p.shape) < p).astype(float)
+    np.testing.assert_array_equal(images, v)
+
+
 def test_to_mlp_starts_from_the_stacks_weights(digits):
     X, t = digits[0][:200], digits[1][:200]
     dbn = DBN(hidden_layer_sizes=(12, 6), max_epochs=1, rng=0).fit(X)

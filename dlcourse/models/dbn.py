@@ -3,11 +3,17 @@
 Book: 11_dbn.
 
 Greedy layer-wise pre-training (Hinton, Osindero and Teh, 2006): train an RBM on the data,
-then another on the first one's hidden probabilities P(h | v), and so on. Every layer added
-this way can only raise a variational lower bound on the data's log-likelihood. The stack is
-then a generative model (Gibbs sampling in the top RBM, then one top-down pass through the
-lower layers' P(v | h)), and a good starting point for a sigmoid multilayer perceptron that
+then another on the first one's hidden probabilities P(h | v), and so on. The stack is then a
+generative model and a good starting point for a sigmoid multilayer perceptron that
 backpropagation fine-tunes on labels.
+
+* the model (DBN1): P(v, h1, ..., hL) = P(v | h1) P(h1 | h2) ... P(h(L-2) | h(L-1))
+  P(h(L-1), hL), an RBM at the top and directed sigmoid layers below, with
+  P(h(l-1)_i = 1 | h(l)) = sigmoid(a_i + W_i h(l)) read from RBM l;
+* the bound (DBN2): log P(v) >= sum_h1 Q(h1 | v) [log P(h1) + log P(v | h1)] + H(Q(. | v)),
+  with Q(h1 | v) the first RBM's P(h1 | v). With the first RBM's own prior P(h1) the bound is
+  tight; training the next RBM on samples of Q improves the prior term, so a layer added this
+  way (as large as the layer below, started from its transpose) can only raise the bound.
 """
 
 import numbers
@@ -109,7 +115,10 @@ class DBN(TransformerMixin, BaseEstimator):
             raise AttributeError("this DBN is not fitted yet; call fit(X) first")
 
     def fit(self, X, t=None):
-        """Greedy layer-wise pre-training on binary (or [0, 1]) rows of X. Returns self."""
+        """Greedy layer-wise pre-training on binary (or [0, 1]) rows of X. Returns self.
+
+        RBM l is fitted on P(h | data) of RBM l - 1, each one a step up the bound (DBN2).
+        """
         sizes = self._sizes()
         rng = check_rng(self.rng)
         params = {name: getattr(self, name) for name in _RBM_PARAMS}
@@ -130,7 +139,7 @@ class DBN(TransformerMixin, BaseEstimator):
         return X
 
     def sample(self, n_samples=1, n_steps=200, rng=None, probabilities=True):
-        """Generate: Gibbs sampling in the top RBM, then a top-down pass.
+        """Generate from (DBN1): Gibbs sampling in the top RBM, then a top-down pass.
 
         Parameters
         ----------
