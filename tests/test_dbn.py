@@ -69,6 +69,14 @@ def test_to_mlp_starts_from_the_stacks_weights(digits):
     assert clone(mlp).get_params()["hidden_layer_sizes"] == (12, 6)
 
 
+def test_a_clone_keeps_the_pretraining(digits):
+    # cross-validation clones the estimator: the stack's weights must survive
+    X, t = digits[0][:200], digits[1][:200]
+    dbn = DBN(hidden_layer_sizes=(12,), max_epochs=1, rng=0).fit(X)
+    twin = clone(dbn.to_mlp(max_epochs=1, eta=1e-12, rng=0)).fit(X, t)
+    np.testing.assert_allclose(twin.W_[0], dbn.rbms_[0].W_, atol=1e-9)
+
+
 def test_fine_tuning_beats_random_initialisation_on_few_labels(digits):
     # 50 labels, 1000 unlabelled images for pre-training; a deep sigmoid net (100, 50)
     # started at random barely leaves chance in 30 epochs, the pre-trained one does not
@@ -103,3 +111,8 @@ def test_dbn_errors_say_what_to_do(digits):
         dbn.fine_tune(X[:, :10], t)
     mlp = PretrainedMLPClassifier(hidden_layer_sizes=(4,), max_epochs=1)   # no stack given
     assert mlp.fit(X, t).W_[0].shape == (64, 4)
+    W, b = dbn.rbms_[0].W_, dbn.rbms_[0].b_
+    with pytest.raises(ValueError, match="hidden_layer_sizes needs"):
+        PretrainedMLPClassifier(hidden_layer_sizes=(5,), pretrained=([W], [b])).fit(X, t)
+    with pytest.raises(ValueError, match="as many weight matrices as bias vectors"):
+        PretrainedMLPClassifier(hidden_layer_sizes=(4,), pretrained=([W], [])).fit(X, t)

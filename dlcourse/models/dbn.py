@@ -39,17 +39,43 @@ class PretrainedMLPClassifier(MLPClassifier):
 
     Book: 11_dbn, section "Fine-tuning".
 
-    Set ``pretrained_`` to ``(W, b)``, lists of arrays for the first layers, before calling
-    ``fit``; the layers not given (the output layer) keep their usual random start.
+    Parameters
+    ----------
+    pretrained : (list of ndarray, list of ndarray) or None, default=None
+        ``(W, b)``: weights of shape (n_l, n_{l+1}) and biases of the first layers, bottom
+        first; the layers not given (the output layer) keep their usual random start. A
+        constructor parameter, so ``sklearn.base.clone`` (and with it cross-validation)
+        keeps the pre-training.
+    **mlp_params
+        Everything :class:`MLPClassifier` takes.
     """
+
+    def __init__(self, hidden_layer_sizes=(30,), activation="sigmoid", output="softmax",
+                 loss="cross_entropy", init="glorot", eta=0.5, batch_size=10, max_epochs=30,
+                 tol=0.0, alpha=0.0, dtype=np.float64, rng=None, backend="auto",
+                 progress=False, pretrained=None):
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation,
+                         output=output, loss=loss, init=init, eta=eta, batch_size=batch_size,
+                         max_epochs=max_epochs, tol=tol, alpha=alpha, dtype=dtype, rng=rng,
+                         backend=backend, progress=progress)
+        self.pretrained = pretrained
 
     def _start(self, n_features, n_out):
         super()._start(n_features, n_out)
-        W_given, b_given = getattr(self, "pretrained_", ([], []))
-        if W_given and W_given[0].shape[0] != n_features:
+        W_given, b_given = self.pretrained if self.pretrained is not None else ([], [])
+        if len(W_given) != len(b_given) or len(W_given) > len(self.W_) - 1:
+            raise ValueError(f"pretrained needs as many weight matrices as bias vectors, for at "
+                             f"most the {len(self.W_) - 1} hidden layers; got {len(W_given)} "
+                             f"and {len(b_given)}")
+        if W_given and np.shape(W_given[0])[0] != n_features:
             raise ValueError(f"X has {n_features} features but the pre-trained first layer "
-                             f"takes {W_given[0].shape[0]}; pass the data the DBN was fitted on")
+                             f"takes {np.shape(W_given[0])[0]}; pass the data the DBN was "
+                             "fitted on")
         for l, (W, b) in enumerate(zip(W_given, b_given)):
+            if np.shape(W) != self.W_[l].shape or np.shape(b) != self.b_[l].shape:
+                raise ValueError(f"pretrained layer {l} has shapes {np.shape(W)} and "
+                                 f"{np.shape(b)}; hidden_layer_sizes needs "
+                                 f"{self.W_[l].shape} and {self.b_[l].shape}")
             # in place, so that the compiled backend's work arrays stay valid
             self.W_[l][...] = W
             self.b_[l][...] = b
@@ -177,16 +203,15 @@ class DBN(TransformerMixin, BaseEstimator):
         rng, backend, ...); the architecture and activation come from the DBN.
         """
         self._check_fitted()
-        for fixed in ("hidden_layer_sizes", "activation"):
+        for fixed in ("hidden_layer_sizes", "activation", "pretrained"):
             if fixed in mlp_params:
                 raise ValueError(f"{fixed} is set by the DBN's stack; leave it out")
         dtype = mlp_params.get("dtype", self.dtype)
-        mlp = PretrainedMLPClassifier(
+        return PretrainedMLPClassifier(
             hidden_layer_sizes=tuple(r.W_.shape[1] for r in self.rbms_), activation="sigmoid",
+            pretrained=([r.W_.astype(dtype) for r in self.rbms_],
+                        [r.b_.astype(dtype) for r in self.rbms_]),
             **mlp_params)
-        mlp.pretrained_ = ([r.W_.astype(dtype) for r in self.rbms_],
-                           [r.b_.astype(dtype) for r in self.rbms_])
-        return mlp
 
     def fine_tune(self, X, t, **mlp_params):
         """Fine-tune the stack with backpropagation on labels t; the MLP is ``mlp_``.

@@ -1,11 +1,4 @@
-"""Grading-test data for assignment 01_perceptron (read by tests/test_assignments.py).
-
-DELEGATIONS: solution cell grade_id -> code that only calls the dlcourse reference; every test
-    cell listed in DELEGATED_TESTS (None: every autograded cell) must score zero on it.
-MISTAKES: plausible bugs that only hidden tests catch: "cells" (grade_id -> code), the test
-    cells that must still score full ("full") and zero ("zero"), and phrases the feedback must
-    show ("messages").
-"""
+"""Grading-test data for assignment 01_perceptron; the format is in tests/assignments/README.md."""
 
 DELEGATIONS = {
     "activations": '''

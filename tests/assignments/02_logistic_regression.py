@@ -1,11 +1,4 @@
-"""Grading-test data for assignment 02_logistic_regression (read by tests/test_assignments.py).
-
-DELEGATIONS: solution cell grade_id -> code that only calls the dlcourse reference; every test
-    cell listed in DELEGATED_TESTS must score zero on it.
-MISTAKES: plausible bugs that only hidden tests catch: "cells" (grade_id -> code), the test
-    cells that must still score full ("full") and zero ("zero"), and phrases the feedback must
-    show ("messages").
-"""
+"""Grading-test data for assignment 02_logistic_regression; the format is in tests/assignments/README.md."""
 
 DELEGATIONS = {
     "cross_entropy": '''
