@@ -20,6 +20,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SkMLP
 from threadpoolctl import threadpool_limits
 
+from _timing import clock_for  # noqa: E402  (benchmarks/ is the script folder)
+
 from dlcourse.models import MLPClassifier
 from dlcourse.models.mlp import NUMBA_MAX_BATCH
 
@@ -71,15 +73,6 @@ def torch_epoch(bs, dtype):
             loss_fn(net(Xt[start:start + bs]), tt[start:start + bs]).backward()
             opt.step()
     return run
-
-
-def clock_for(threads):
-    """CPU time of this process for 1-thread runs, wall time otherwise.
-
-    On a shared machine other jobs stretch wall time unevenly; a single-threaded run's CPU
-    time is the stable figure. With 2 threads CPU time adds the threads up, so wall time it is.
-    """
-    return time.process_time if threads == 1 else time.perf_counter
 
 
 def measure(n, threads, repeats, rng):
