@@ -26,8 +26,8 @@ from ..testing.rbm_exact import MAX_ENUMERATED, log_likelihood
 
 __all__ = ["BernoulliRBM", "GUIDE_MOMENTUM"]
 
-# Up to this batch size the fused loops beat NumPy: at batch 10, 1 thread, 4x on the digits
-# and 1.5-2x on 20,000 x 784; at batch 100 BLAS wins on 784 inputs (1.15-1.3x).
+# Up to this batch size the fused loops beat NumPy: at batch 10, 1 thread, 3.3-3.8x on the
+# digits and 1.2-1.6x on 20,000 x 784; at batch 100 BLAS wins on 784 inputs (1.2-1.7x).
 # Measured in benchmarks/bench_rbm.py.
 NUMBA_MAX_BATCH = 32
 #: momentum of the guide: 0.5 while the weights settle, then 0.9
