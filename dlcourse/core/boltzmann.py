@@ -259,13 +259,15 @@ def bm_gradient(clamped, free, W=None, weight_decay=0.0, mask=None):
     """
     (p_c, q_c), (p_f, q_f) = clamped, free
     dW = -(p_c - p_f)                 # waking raises, sleeping lowers the weight
+    return _add_decay(dW, W, weight_decay, mask), -(q_c - q_f)
+
+
+def _add_decay(dW, W, weight_decay, mask):
+    """dW + weight_decay * W on the connections that exist; zero diagonal."""
     if weight_decay:
         dW = dW + weight_decay * W
     np.fill_diagonal(dW, 0.0)
-    if mask is not None:
-        dW = np.where(mask, dW, 0.0)
-    db = -(q_c - q_f)
-    return dW, db
+    return dW if mask is None else np.where(mask, dW, 0.0)
 
 
 def sign_step(clamped, free, W=None, weight_decay=0.0, mask=None):
@@ -290,12 +292,8 @@ def sign_step(clamped, free, W=None, weight_decay=0.0, mask=None):
     db : ndarray of shape (n_units,)
         Entries in {-1, 0, +1}.
     """
-    dW, db = bm_gradient(clamped, free, mask=mask)
-    dW = np.sign(dW)
-    if weight_decay:
-        dW = dW + weight_decay * (W if mask is None else np.where(mask, W, 0.0))
-        np.fill_diagonal(dW, 0.0)
-    return dW, np.sign(db)
+    (p_c, q_c), (p_f, q_f) = clamped, free
+    return _add_decay(np.sign(p_f - p_c), W, weight_decay, mask), np.sign(q_f - q_c)
 
 
 def noisy_clamp(V, p_on_off=0.15, p_off_on=0.05, rng=None):
