@@ -25,6 +25,13 @@ ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 install: $(STAMP)
 
 $(STAMP): pyproject.toml $(wildcard requirements/*.txt)
+	@missing=$$(for p in $$(grep -v '^#' requirements/debian.txt); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian packages: $$missing"; \
+	    apt-get install -y -qq $$missing >/dev/null || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; } || exit 1; \
+	  else echo "note: these system packages are missing (see requirements/debian.txt): $$missing"; fi; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(CONSTRAINTS) -e ".[book,grading,test]" || { \
