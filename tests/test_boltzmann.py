@@ -196,6 +196,10 @@ def test_data_generators():
     assert X.shape == (4, 8) and np.all(X[:, :4] == X[:, 4:]) and np.all(X.sum(1) == 2)
     mask = encoder_connectivity(4, 2)
     assert not mask[:4, 4:8].any() and mask[:4, 8:].all() and mask[4:8, 8:].all()
+    # the paper's machine: groups connected within themselves, hidden units not
+    assert mask[0, 1] and mask[4, 5] and not mask[8, 9] and np.array_equal(mask, mask.T)
+    old = encoder_connectivity(4, 2, connect_hidden=True)
+    assert {tuple(ij) for ij in np.argwhere(old != mask)} == {(8, 9), (9, 8)}
     bs = bars_and_stripes(3)
     assert bs.shape == (14, 9) and len(np.unique(bs, axis=0)) == 14
     sh = shifter(4)
@@ -272,6 +276,43 @@ def test_sign_update_numpy_and_numba_agree_bit_for_bit():
     c = BoltzmannMachine(backend="numba", **kw).fit(X)
     np.testing.assert_array_equal(a.W_, c.W_)
     np.testing.assert_array_equal(a.b_, c.b_)
+
+
+def test_random_probes_numpy_and_numba_agree_bit_for_bit_and_skip_clamped_units():
+    X, mask = encoder_patterns(4), encoder_connectivity(4, 2)
+    kw = dict(n_hidden=2, connectivity=mask, statistics="sampled", n_chains=2, probes="random",
+              update="sign", eta=0.2, init_scale=0.0, noisy_clamping=True, max_iter=4, rng=3)
+    a = BoltzmannMachine(backend="numpy", **kw).fit(X)
+    assert np.abs(a.W_).max() > 0 and np.all(a.W_[~a.mask_] == 0.0)
+    if HAVE_NUMBA:
+        c = BoltzmannMachine(backend="numba", **kw).fit(X)
+        np.testing.assert_array_equal(a.W_, c.W_)
+    # a probe of a clamped unit leaves it alone; probes of free units follow (B2)
+    W, b = np.zeros((3, 3)), np.array([50.0, 50.0, -50.0])
+    S = np.zeros((1, 3))
+    net = B.net_input(S, W, b)
+    C, m = np.zeros((3, 3)), np.zeros(3)
+    J = np.array([[[0, 1, 2]]])
+    B.gibbs_anneal_probes(S, net, W, np.array([False, True, True]), np.ones(1), J,
+                          np.full((1, 1, 3), 0.5), 1, C, m)
+    np.testing.assert_array_equal(S, [[0.0, 1.0, 0.0]])
+    np.testing.assert_array_equal(m, [0.0, 1.0, 0.0])
+
+
+def test_encoder_codes_count_distinct_clear_codes():
+    X = encoder_patterns(4)
+    W, b = np.zeros((10, 10)), np.zeros(10)
+    assert En.encoder_distinct_codes(W, b, X, 2) == 0          # flat: no clear code
+    codes = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    for k, code in enumerate(codes):        # V1.k and V2.k push the hidden units to code k
+        for j in range(2):
+            w = 6.0 if code[j] else -6.0
+            for v in (k, 4 + k):
+                W[v, 8 + j] = W[8 + j, v] = w
+    assert En.encoder_distinct_codes(W, b, X, 2) == 4
+    np.testing.assert_array_equal(En.encoder_codes(W, b, X, 2)[0], codes)
+    W[1, 8:] = W[8:, 1] = W[5, 8:] = W[8:, 5] = W[0, 8]      # pattern 1 now shares code 0
+    assert En.encoder_distinct_codes(W, b, X, 2) == 3
 
 
 @needs_numba

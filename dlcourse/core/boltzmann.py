@@ -44,7 +44,8 @@ from .activations import sigmoid
 
 __all__ = ["bm_energy", "net_input", "unit_on_probability", "unit_on_probability_scalar",
            "boltzmann_schedule", "cauchy_schedule", "geometric_schedule", "AHS1985_SCHEDULE",
-           "ahs1985_schedule", "gibbs_sweep", "gibbs_anneal", "pair_statistics",
+           "ahs1985_schedule", "gibbs_sweep", "gibbs_anneal", "gibbs_probe", "gibbs_anneal_probes",
+           "pair_statistics",
            "clamped_statistics", "free_statistics", "bm_gradient", "sign_step", "noisy_clamp",
            "symmetrize"]
 
@@ -189,6 +190,59 @@ def gibbs_anneal(S, net, W, free, temperatures, U, n_collect, C, m):
         for t in range(n_sweeps):
             gibbs_sweep(S[r], net[r], W, free, temperatures[t], U[r, t])
             if t >= n_sweeps - n_collect:
+                C += np.outer(S[r], S[r])
+                m += S[r]
+
+
+def gibbs_probe(s, net, W, free, T, units, u):
+    """One *time unit* of the 1985 paper: a probe of each listed unit in turn (NumPy form).
+
+    The paper did not sweep the units in order: it picked a unit at random, let it decide
+    by (B2), and called n such probes (n = number of units) one unit of time, so each unit
+    gets one chance to change its state on average. A probe that lands on a clamped unit
+    changes nothing. ``s`` and ``net`` are updated in place.
+
+    Parameters
+    ----------
+    s, net, W, free, T
+        As in :func:`gibbs_sweep`.
+    units : ndarray of int of shape (n_probes,)
+        The probed units, drawn uniformly at random by the caller.
+    u : ndarray of shape (n_probes,)
+        Uniform numbers in [0, 1), one per probe.
+    """
+    for k in range(units.shape[0]):
+        i = units[k]
+        if not free[i]:
+            continue
+        new = 1.0 if u[k] < unit_on_probability_scalar(net[i], T) else 0.0
+        if new != s[i]:
+            net += W[i] * (new - s[i])
+            s[i] = new
+
+
+def gibbs_anneal_probes(S, net, W, free, temperatures, J, U, n_collect, C, m):
+    """Annealing by random probes, as in the 1985 paper; statistics of the last time units.
+
+    Time unit t runs at ``temperatures[t]`` and probes the units ``J[r, t]`` of chain r
+    (:func:`gibbs_probe`); after each of the last ``n_collect`` time units the state is added
+    to the accumulators: C += s s^T, m += s. ``S``, ``net``, ``C`` and ``m`` are updated in
+    place.
+
+    Parameters
+    ----------
+    S, net, W, free, temperatures, n_collect, C, m
+        As in :func:`gibbs_anneal`.
+    J : ndarray of int of shape (n_chains, n_time_units, n_probes)
+        Probed units; the paper's time unit is n_probes = n_units.
+    U : ndarray of shape (n_chains, n_time_units, n_probes)
+        Uniform numbers, drawn by the caller from one Generator.
+    """
+    n_steps = temperatures.shape[0]
+    for r in range(S.shape[0]):
+        for t in range(n_steps):
+            gibbs_probe(S[r], net[r], W, free, temperatures[t], J[r, t], U[r, t])
+            if t >= n_steps - n_collect:
                 C += np.outer(S[r], S[r])
                 m += S[r]
 

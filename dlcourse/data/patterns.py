@@ -34,12 +34,23 @@ def encoder_patterns(n_group):
     return np.concatenate([E, E], axis=1)
 
 
-def encoder_connectivity(n_group, n_hidden):
-    """Connection mask of an n-h-n encoder machine (units V1, V2, then H).
+def encoder_connectivity(n_group, n_hidden, connect_hidden=False):
+    """Connection mask of an n-h-n encoder machine (units V1, V2, then H), as in the paper.
 
-    As in the paper, V1 and V2 are not connected to each other: every message between them
-    must pass through the h hidden units. Units are connected within V1, within V2, within H,
-    and V1-H, V2-H.
+    Ackley, Hinton and Sejnowski (1985) connected each visible group within itself and to
+    every hidden unit; V1 and V2 are not connected to each other, so every message between
+    them must pass through the h hidden units, and the hidden units are not connected to
+    each other either.
+
+    Parameters
+    ----------
+    n_group : int
+        Units per visible group.
+    n_hidden : int
+        Hidden units.
+    connect_hidden : bool, default=False
+        Also connect the hidden units to each other (not the paper's machine; the package's
+        mask before it followed the paper).
 
     Returns
     -------
@@ -49,7 +60,11 @@ def encoder_connectivity(n_group, n_hidden):
     n_group = check_scalar(n_group, "n_group", kind=numbers.Integral, low=2)
     n_hidden = check_scalar(n_hidden, "n_hidden", kind=numbers.Integral, low=1)
     group = np.repeat([0, 1, 2], [n_group, n_group, n_hidden])
-    mask = (group[:, None] == group[None, :]) | (group[:, None] == 2) | (group[None, :] == 2)
+    same = group[:, None] == group[None, :]
+    to_hidden = (group[:, None] == 2) != (group[None, :] == 2)
+    mask = (same & (group[:, None] < 2)) | to_hidden
+    if connect_hidden:
+        mask |= same & (group[:, None] == 2)
     np.fill_diagonal(mask, False)
     return mask
 

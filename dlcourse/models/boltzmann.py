@@ -15,7 +15,9 @@ from ..core.boltzmann import (ahs1985_schedule, bm_gradient, boltzmann_schedule,
                               cauchy_schedule, geometric_schedule, net_input, noisy_clamp,
                               pair_statistics, sign_step, symmetrize)
 from ..core.boltzmann import gibbs_anneal as gibbs_anneal_numpy
+from ..core.boltzmann import gibbs_anneal_probes as gibbs_anneal_probes_numpy
 from ..kernels.gibbs import gibbs_anneal as gibbs_anneal_numba
+from ..kernels.gibbs import gibbs_anneal_probes as gibbs_anneal_probes_numba
 from ..testing.enumeration import (exact_clamped_statistics, exact_free_statistics,
                                    log_likelihood)
 
@@ -23,6 +25,7 @@ __all__ = ["BoltzmannMachine"]
 
 SCHEDULES = ("ahs1985", "geometric", "boltzmann", "cauchy")
 UPDATES = ("gradient", "sign")
+PROBES = ("sweep", "random")
 #: the exact log-likelihood is tracked during fit up to this many units (2^16 states)
 TRACK_MAX_UNITS = 16
 #: exact statistics are allowed up to this many units
@@ -66,6 +69,10 @@ class BoltzmannMachine(BaseEstimator):
     n_chains : int, default=5
         Sampled statistics: chains per data vector in the waking phase; the sleeping phase
         runs ``n_chains * n_samples`` free chains.
+    probes : {"sweep", "random"}, default="sweep"
+        Sampled statistics: each step of the schedule is a sweep over the units in index
+        order, or, as in the 1985 paper, one *time unit* of ``n_units`` probes of units
+        drawn at random (a probe of a clamped unit changes nothing).
     eta : float, default=0.5
         Learning rate (``update="gradient"``) or the fixed size of every step
         (``update="sign"``).
@@ -79,10 +86,12 @@ class BoltzmannMachine(BaseEstimator):
     noisy_clamping : bool or (float, float), default=False
         Clamp visible units noisily: on -> off with probability p_on_off, off -> on with
         p_off_on; True means the paper's (0.15, 0.05). Stops weights growing without bound.
+        With sampled statistics every clamped chain draws its own noise.
     max_iter : int, default=100
         Updates made by :meth:`fit`.
     init_scale : float, default=0.1
-        Standard deviation of the initial weights.
+        Standard deviation of the initial weights; 0 starts every weight at zero, as the
+        1985 paper did.
     rng : None, int or numpy.random.Generator
     backend : {"auto", "numpy", "numba"}, default="auto"
         Form of the Gibbs sampler; both give the same states for the same ``rng``.
@@ -104,7 +113,8 @@ class BoltzmannMachine(BaseEstimator):
     """
 
     def __init__(self, n_hidden=0, connectivity="full", statistics="exact", schedule="ahs1985",
-                 T0=10.0, n_sweeps=10, n_collect=10, n_chains=5, eta=0.5, update="gradient",
+                 T0=10.0, n_sweeps=10, n_collect=10, n_chains=5, probes="sweep", eta=0.5,
+                 update="gradient",
                  weight_decay=0.0, noisy_clamping=False, max_iter=100, init_scale=0.1,
                  rng=None, backend="auto"):
         self.n_hidden = n_hidden
@@ -115,6 +125,7 @@ class BoltzmannMachine(BaseEstimator):
         self.n_sweeps = n_sweeps
         self.n_collect = n_collect
         self.n_chains = n_chains
+        self.probes = probes
         self.eta = eta
         self.update = update
         self.weight_decay = weight_decay
@@ -132,6 +143,7 @@ class BoltzmannMachine(BaseEstimator):
         check_scalar(self.n_chains, "n_chains", kind=numbers.Integral, low=1)
         check_scalar(self.eta, "eta", low=0.0, include_low=False)
         check_option(self.update, "update", UPDATES)
+        check_option(self.probes, "probes", PROBES)
         check_scalar(self.weight_decay, "weight_decay", low=0.0)
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.init_scale, "init_scale", low=0.0)
@@ -209,23 +221,31 @@ class BoltzmannMachine(BaseEstimator):
         U = rng.random((n_chains, len(self.temperatures_), n_units))
         net = net_input(S, self.W_, self.b_)
         C, m = np.zeros((n_units, n_units)), np.zeros(n_units)
-        kernel = gibbs_anneal_numba if self.backend_ == "numba" else gibbs_anneal_numpy
-        kernel(S, net, self.W_, free, self.temperatures_, U, self.n_collect, C, m)
+        numba = self.backend_ == "numba"
+        if self.probes == "random":
+            J = rng.integers(0, n_units, U.shape)
+            kernel = gibbs_anneal_probes_numba if numba else gibbs_anneal_probes_numpy
+            kernel(S, net, self.W_, free, self.temperatures_, J, U, self.n_collect, C, m)
+        else:
+            kernel = gibbs_anneal_numba if numba else gibbs_anneal_numpy
+            kernel(S, net, self.W_, free, self.temperatures_, U, self.n_collect, C, m)
         n = n_chains * self.n_collect
         return C / n, m / n
 
     def _statistics(self, X):
         n_visible, n_units = self.n_features_in_, len(self.b_)
-        V = X if self.noise_ is None else noisy_clamp(X, *self.noise_, rng=self.rng_)
         if self.statistics == "exact":
+            V = X if self.noise_ is None else noisy_clamp(X, *self.noise_, rng=self.rng_)
             return (exact_clamped_statistics(V, self.W_, self.b_),
                     exact_free_statistics(self.W_, self.b_))
+        V = np.repeat(X, self.n_chains, axis=0)   # every clamped annealing its own noise
+        if self.noise_ is not None:
+            V = noisy_clamp(V, *self.noise_, rng=self.rng_)
         if self.n_hidden == 0:
             clamped = pair_statistics(V)          # nothing left to sample
         else:
-            S = np.concatenate([np.repeat(V, self.n_chains, axis=0),
-                                self.rng_.integers(0, 2, (len(V) * self.n_chains,
-                                                          self.n_hidden)).astype(float)], axis=1)
+            S = np.concatenate([V, self.rng_.integers(0, 2, (len(V), self.n_hidden)).astype(float)],
+                               axis=1)
             free = np.arange(n_units) >= n_visible
             clamped = self._run_chains(S, free, self.rng_)
         S = self.rng_.integers(0, 2, (len(X) * self.n_chains, n_units)).astype(float)

@@ -19,7 +19,8 @@ from ..core.boltzmann import bm_energy, pair_statistics
 __all__ = ["MAX_UNITS", "all_states", "state_index", "log_partition", "state_probabilities",
            "visible_distribution", "log_likelihood", "exact_clamped_statistics",
            "exact_free_statistics", "exact_gradient", "empirical_distribution",
-           "kl_divergence", "conditional_distribution", "encoder_solved", "logsumexp"]
+           "kl_divergence", "conditional_distribution", "encoder_solved", "encoder_codes",
+           "encoder_distinct_codes", "logsumexp"]
 
 #: enumeration beyond this many units would need more than ~10^6 states
 MAX_UNITS = 20
@@ -219,3 +220,49 @@ def encoder_solved(W, b, X, n_group):
     V1, V2 = range(n_group), range(n_group, 2 * n_group)
     return all(int(np.argmax(conditional_distribution(W, b, V1, x[:n_group], V2)))
                == int(state_index(x[None, n_group:])[0]) for x in np.asarray(X))
+
+
+def encoder_codes(W, b, X, n_hidden):
+    """The hidden code of each encoder pattern: the most probable hidden state, exactly,
+    with the whole pattern (V1 and V2) clamped, and its probability.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_units, n_units)
+    b : ndarray of shape (n_units,)
+        Units ordered V1, V2, hidden.
+    X : ndarray of shape (n_patterns, n_visible)
+    n_hidden : int
+
+    Returns
+    -------
+    codes : ndarray of int of shape (n_patterns, n_hidden)
+    P : ndarray of shape (n_patterns,)
+        P(code | pattern).
+    """
+    X = np.asarray(X, dtype=float)
+    n_visible = X.shape[1]
+    H = all_states(n_hidden)
+    codes, P = [], []
+    for x in X:
+        p = conditional_distribution(W, b, range(n_visible), x,
+                                     range(n_visible, n_visible + n_hidden))
+        codes.append(H[np.argmax(p)].astype(int))
+        P.append(p.max())
+    return np.array(codes), np.array(P)
+
+
+def encoder_distinct_codes(W, b, X, n_hidden, min_probability=0.5):
+    """The number of distinct hidden codes in use: distinct :func:`encoder_codes` among the
+    patterns whose code has probability above ``min_probability``.
+
+    The 1985 paper reports progress on 8-3-8 as the number of distinct codes found (7 or 8
+    of 8); n distinct codes for n patterns is a solution. The threshold keeps a flat start,
+    where the most probable state is an arbitrary pick among near-equal ones, from counting.
+
+    Returns
+    -------
+    n_codes : int
+    """
+    codes, P = encoder_codes(W, b, X, n_hidden)
+    return len({tuple(c) for c, p in zip(codes, P) if p > min_probability})
