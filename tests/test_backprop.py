@@ -26,7 +26,7 @@ def test_affine_backward():
         affine_forward(np.zeros((2, 3)), np.zeros((4, 5)), np.zeros(5))
 
 
-@pytest.mark.parametrize("loss", ["hinge", "multiclass_hinge", "log_softmax_loss"])
+@pytest.mark.parametrize("loss", ["hinge", "multiclass_hinge", "max_margin", "log_softmax_loss"])
 def test_loss_table_gradients(loss):
     rng = np.random.default_rng(1)
     if loss == "hinge":
@@ -40,8 +40,21 @@ def test_loss_table_gradients(loss):
 def test_loss_table_worked_values():
     # hinge: t = (1, -1), a = (0.5, 0.5): margins 0.5 and 1.5 -> mean 1.0
     assert Lo.hinge_forward(np.array([0.5, 0.5]), np.array([1.0, -1.0]))[0] == 1.0
-    # max margin, correct class 0 scores (3, 1, 2.5): max(0, 1-3+1) + max(0, 2.5-3+1) = 0.5
+    # multiclass hinge, correct class 0 scores (3, 1, 2.5): max(0, 1-3+1) + max(0, 2.5-3+1) = 0.5
     assert Lo.multiclass_hinge_forward(np.array([[3.0, 1.0, 2.5]]), np.array([[1.0, 0, 0]]))[0] == 0.5
+    # two rivals violate the margin, scores (3, 2.5, 2.5): the multiclass hinge charges both
+    # (0.5 + 0.5 = 1), the max-margin loss only the largest: max(0, 2.5 + 1 - 3) = 0.5
+    a, T = np.array([[3.0, 2.5, 2.5]]), np.array([[1.0, 0, 0]])
+    assert Lo.multiclass_hinge_forward(a, T)[0] == 1.0
+    assert Lo.max_margin_forward(a, T)[0] == 0.5
+    # its gradient: +1 to the first largest rival, -1 to the correct class, 0 elsewhere
+    np.testing.assert_array_equal(Lo.max_margin_backward(1.0, Lo.max_margin_forward(a, T)[1]),
+                                  [[-1.0, 1.0, 0.0]])
+    # satisfied margins give zero loss and zero gradient
+    E, cache = Lo.max_margin_forward(np.array([[3.0, 1.0, 1.5]]), np.array([[1.0, 0, 0]]))
+    assert E == 0.0 and not Lo.max_margin_backward(1.0, cache).any()
+    with pytest.raises(ValueError, match="one-hot"):
+        Lo.max_margin_forward(np.zeros((2, 3)), np.zeros(2))
     with pytest.raises(ValueError, match="2 \\* t - 1"):
         Lo.hinge_forward(np.zeros(2), np.array([0.0, 1.0]))
 
@@ -69,6 +82,7 @@ NETWORKS = [
     (["relu", "linear"], "mse"),
     (["sigmoid", "sigmoid"], "cross_entropy"),
     (["tanh", "linear"], "max_margin"),
+    (["tanh", "linear"], "multiclass_hinge"),
     (["leaky_relu", "linear"], "log_softmax"),
     (["tanh", "softmax"], "mse"),
     (["sigmoid", "linear"], "hinge"),

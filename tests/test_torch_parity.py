@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from dlcourse.core import activations as A
+from dlcourse.core import losses as L
 from dlcourse.core.losses import binary_cross_entropy_backward, binary_cross_entropy_forward
 
 torch = pytest.importorskip("torch")
@@ -87,3 +88,40 @@ def test_binary_cross_entropy_from_logits():
     logits = rng.standard_normal(7) * 5
     assert_matches_torch(lambda z: binary_cross_entropy_forward(z, t), binary_cross_entropy_backward,
                          lambda z: F.binary_cross_entropy_with_logits(z, torch.tensor(t)), [logits])
+
+
+def _scores_and_targets(n=7, K=5, margin=1.0):
+    """Scores kept away from the hinges' kinks (every margin at least 0.05 from zero)."""
+    r = np.random.default_rng(3)
+    while True:
+        s, c = 2 * r.standard_normal((n, K)), r.integers(0, K, n)
+        m = s - s[np.arange(n), c][:, None] + margin
+        m[np.arange(n), c] = 1.0
+        if np.min(np.abs(m)) > 0.05:
+            return s, c
+
+
+@pytest.mark.parametrize("margin", [1.0, 0.5])
+def test_multiclass_hinge_is_K_times_torch_multi_margin_loss(margin):
+    # torch's multi_margin_loss sums the same hinges over the wrong classes but divides by
+    # the number of classes K as well as by n: ours (Weston-Watkins) = K * theirs
+    s, c = _scores_and_targets(margin=margin)
+    T, K = np.eye(s.shape[1])[c], s.shape[1]
+    assert_matches_torch(
+        lambda x: L.multiclass_hinge_forward(x, T, margin=margin), L.multiclass_hinge_backward,
+        lambda x: K * F.multi_margin_loss(x, torch.tensor(c), margin=margin), [s])
+
+
+@pytest.mark.parametrize("margin", [1.0, 0.5])
+def test_max_margin_matches_its_torch_composition(margin):
+    # torch has no Crammer-Singer loss: written out, max(0, max_{k != c} s_k + m - s_c)
+    s, c = _scores_and_targets(margin=margin)
+    T = np.eye(s.shape[1])[c]
+
+    def crammer_singer(x):
+        correct = x.gather(1, torch.tensor(c)[:, None])[:, 0]
+        rivals = x.masked_fill(torch.tensor(T, dtype=torch.bool), float("-inf"))
+        return torch.clamp(rivals.amax(dim=1) + margin - correct, min=0).mean()
+
+    assert_matches_torch(lambda x: L.max_margin_forward(x, T, margin=margin),
+                         L.max_margin_backward, crammer_singer, [s])

@@ -23,8 +23,9 @@ logarithm of the loss, which is why these pairs learn fast even when the output 
 from .activations import ACTIVATIONS, softmax, softmax_backward
 from .losses import (binary_cross_entropy_forward, categorical_cross_entropy_forward,
                      hinge_backward, hinge_forward, log_softmax_loss_backward,
-                     log_softmax_loss_forward, multiclass_hinge_backward,
-                     multiclass_hinge_forward, mse_backward, mse_forward)
+                     log_softmax_loss_forward, max_margin_backward, max_margin_forward,
+                     multiclass_hinge_backward, multiclass_hinge_forward, mse_backward,
+                     mse_forward)
 
 __all__ = [
     "output_error", "hidden_error", "bias_gradient", "weight_gradient",
@@ -110,7 +111,8 @@ LOSSES = {
     "mse": None,                    # square loss, any output
     "cross_entropy": ("sigmoid", "softmax"),
     "hinge": ("linear",),           # binary, targets in {-1, +1} (one column)
-    "max_margin": ("linear",),      # multiclass hinge, one-hot targets
+    "max_margin": ("linear",),      # hinge on the largest wrong score (Crammer-Singer)
+    "multiclass_hinge": ("linear",),  # a hinge for every wrong score (Weston-Watkins)
     "log_softmax": ("linear",),     # -log softmax(A)_c, one-hot targets
 }
 
@@ -180,7 +182,8 @@ def network_loss(A_L, Y_L, T, output, loss):
         return E, output_error(dE_dY, A_L, ACTIVATIONS[output][1])
     forward, backward = {
         "hinge": (hinge_forward, hinge_backward),
-        "max_margin": (multiclass_hinge_forward, multiclass_hinge_backward),
+        "max_margin": (max_margin_forward, max_margin_backward),
+        "multiclass_hinge": (multiclass_hinge_forward, multiclass_hinge_backward),
         "log_softmax": (log_softmax_loss_forward, log_softmax_loss_backward),
     }[loss]
     E, cache = forward(A_L if loss != "hinge" else A_L.ravel(), T if loss != "hinge" else T.ravel())

@@ -2,7 +2,8 @@
 
 Book: 01_perceptron, section "The sigmoid unit" (binary cross-entropy);
 02_logistic_regression (categorical cross-entropy); 03_gradient_descent (mean squared error);
-04_backprop (the table of losses: square, log, hinge, log-softmax, max-margin).
+04_backprop (the table of losses: square, log, hinge, log-softmax, max-margin, and the
+multiclass hinge beside it).
 
 Losses are averaged over the samples of a batch. A forward returns ``(E, cache)`` with E a
 float; the backward takes ``dE`` (1.0 when E is the loss itself) and returns dE/da for the
@@ -23,6 +24,7 @@ __all__ = [
     "mse_forward", "mse_backward",
     "hinge_forward", "hinge_backward",
     "multiclass_hinge_forward", "multiclass_hinge_backward",
+    "max_margin_forward", "max_margin_backward",
     "log_softmax_loss_forward", "log_softmax_loss_backward",
 ]
 
@@ -196,10 +198,22 @@ def hinge_backward(dE, cache):
     return dE * np.where(active, -t, 0.0) / t.shape[0]
 
 
-def multiclass_hinge_forward(a, T):
-    """Max-margin loss E = (1/n) sum_n sum_{j != c_n} max(0, a_nj - a_nc_n + 1).
+def _class_index(a, T):
+    a = as_float(a)
+    if a.ndim != 2 or np.shape(T) != a.shape:
+        raise ValueError(f"scores have shape {a.shape} but targets {np.shape(T)}; pass "
+                         "(n_samples, n_classes) scores and one-hot targets of the same shape")
+    return a, np.argmax(T, axis=1), np.arange(a.shape[0])
 
-    Each wrong class j is penalised until its score is at least 1 below the correct one's.
+
+def multiclass_hinge_forward(a, T, margin=1.0):
+    """Multiclass hinge loss (Weston and Watkins, 1999): a hinge for *every* wrong class,
+
+    E = (1/n) sum_n sum_{j != c_n} max(0, a_nj + m - a_nc_n).
+
+    Each wrong class j is penalised until its score is at least m below the correct one's.
+    PyTorch's ``multi_margin_loss(a, c, margin=m)`` is this loss divided by the number of
+    classes K. Compare :func:`max_margin_forward`, which keeps only the largest wrong score.
 
     Parameters
     ----------
@@ -207,16 +221,16 @@ def multiclass_hinge_forward(a, T):
         Scores (net inputs of a linear output layer).
     T : ndarray of shape (n_samples, n_classes)
         One-hot targets; c_n is the column of the 1.
+    margin : float, default=1.0
+        The margin m.
 
     Returns
     -------
     E : float
     cache : tuple
     """
-    a = as_float(a)
-    c = np.argmax(T, axis=1)
-    rows = np.arange(a.shape[0])
-    margins = a - a[rows, c][:, None] + 1.0
+    a, c, rows = _class_index(a, T)
+    margins = a - a[rows, c][:, None] + margin
     margins[rows, c] = 0.0
     active = margins > 0
     return float(np.sum(margins[active]) / a.shape[0]), (active, c)
@@ -233,6 +247,54 @@ def multiclass_hinge_backward(dE, cache):
     da = active.astype(float)
     da[np.arange(da.shape[0]), c] = -active.sum(axis=1)
     return dE * da / da.shape[0]
+
+
+def max_margin_forward(a, T, margin=1.0):
+    """Max-margin loss (Crammer and Singer, 2001): a hinge on the *largest* wrong score only,
+
+    E = (1/n) sum_n max(0, max_{k != c_n} (a_nk + m) - a_nc_n).
+
+    The "MaxMargin" row of the book's table of losses. Only the strongest rival k* of the
+    correct class is pushed down, so a sample with several close rivals costs no more than
+    one with a single rival; :func:`multiclass_hinge_forward` charges for each of them.
+
+    Parameters
+    ----------
+    a : ndarray of shape (n_samples, n_classes)
+        Scores (net inputs of a linear output layer).
+    T : ndarray of shape (n_samples, n_classes)
+        One-hot targets; c_n is the column of the 1.
+    margin : float, default=1.0
+        The margin m.
+
+    Returns
+    -------
+    E : float
+    cache : tuple
+    """
+    a, c, rows = _class_index(a, T)
+    rivals = a.copy()
+    rivals[rows, c] = -np.inf
+    k_star = np.argmax(rivals, axis=1)          # ties: the first, a valid subgradient
+    E_n = a[rows, k_star] + margin - a[rows, c]
+    active = E_n > 0
+    return float(np.sum(E_n[active]) / a.shape[0]), (active, c, k_star, a.shape)
+
+
+def max_margin_backward(dE, cache):
+    """dE/da_ns = (delta_{s k*} - delta_{s c}) 1{E_n > 0} / n: +1/n to the strongest rival,
+    -1/n to the correct class, for the samples whose margin is violated.
+
+    Returns
+    -------
+    da : ndarray of shape (n_samples, n_classes)
+    """
+    active, c, k_star, shape = cache
+    da = np.zeros(shape)
+    rows = np.arange(shape[0])[active]
+    da[rows, k_star[active]] = 1.0
+    da[rows, c[active]] = -1.0
+    return dE * da / shape[0]
 
 
 #: The log-softmax loss -log softmax(a)_c of a linear output layer (the "LogSoftMax" row of
