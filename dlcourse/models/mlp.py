@@ -194,8 +194,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if len(self.classes_) < 2:
             raise ValueError("t has a single class; a classifier needs at least two")
         if self.loss == "hinge" and len(self.classes_) != 2:
-            raise ValueError("loss='hinge' is for two classes; use loss='max_margin' or 'multiclass_hinge' "
-                             "for more")
+            raise ValueError("loss='hinge' is for two classes; use loss='max_margin' or "
+                             "'multiclass_hinge' for more")
         T = self._targets(t).astype(self.dtype)
         return self._fit(X, T)
 
