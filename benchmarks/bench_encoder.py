@@ -26,6 +26,12 @@ the whole pattern clamped, computed exactly, counted when its probability is abo
 does. The table gives, for n-1 codes, n codes and n codes that decode, how many runs got
 there within the cycle limit, their median and their longest number of cycles; the paper's
 figures are printed beside ours.
+
+Measured (2 annealings; 2 shared cores under load, 7 minutes): 4-2-4 solved in 236 of 250
+runs within 2,000 cycles (median 160, longest 1,888); 4-3-4 in 200 of 200 (median 59, longest
+582); 8-3-8 reached 7 codes in 19 of 20 runs (median 394), 8 codes in 1 of 20 within 5,000.
+With ``--annealings 10 --runs 0.2``: 4-2-4 39 of 50 (median 51), 4-3-4 40 of 40 (median 32),
+8-3-8 7 codes in 4 of 4 (median 150), 8 codes in 1 of 4.
 """
 
 import argparse
