@@ -3,7 +3,8 @@
 #   make test         run the whole test suite (includes a strict book build)
 # Instructors:
 #   make assignments  regenerate exercises/ from solutions/ (nbgrader generate_assignment)
-#   make autograde    autograde every submission under _grading/submitted/
+#   make autograde    autograde every submission under _grading/submitted/ (sandboxed)
+#   make marking      marking sheets for the written answers in _grading/marking/
 #   make feedback     write feedback under _grading/feedback/ (hidden tests not shown)
 #   make grades       export the gradebook to _grading/grades.csv
 #   make bench        run the speed comparisons in benchmarks/
@@ -20,7 +21,7 @@ STAMP := $(VENV)/.stamp-install
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
-.PHONY: install book test assignments autograde feedback grades bench clean
+.PHONY: install book test assignments autograde marking feedback grades bench clean
 
 install: $(STAMP)
 
@@ -51,11 +52,16 @@ assignments: $(STAMP)
 	for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
 
 # Needs `make assignments` first (it registers the notebooks and tests in the gradebook).
-# New or resubmitted work only; `make autograde FORCE=1` regrades everything (manual grades
-# are kept, but nbgrader then flags them for review).
+# Each submission is graded on its own, in a sandbox (bubblewrap), and the run always finishes
+# with a summary: graded, failed and why, skipped (unchanged since graded; FORCE=1 regrades
+# them, keeping manual grades), answers waiting for a manual grade, answers flagged as copied.
 autograde: $(STAMP)
-	@ls -d _grading/submitted/*/*/ >/dev/null 2>&1 || { echo "nothing to grade: put submissions in _grading/submitted/<student>/<assignment>/"; exit 1; }
-	$(BIN)/nbgrader autograde "*" $(if $(FORCE),--force)
+	$(PY) -m dlcourse.grading autograde $(if $(FORCE),--force)
+
+# One page per assignment with every written question, its model answer and mark scheme, to
+# keep open beside the formgrader: _grading/marking/<id>.md
+marking: $(STAMP)
+	$(PY) -m dlcourse.grading marking
 
 feedback: $(STAMP)
 	$(BIN)/nbgrader generate_feedback "*" --force

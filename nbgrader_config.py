@@ -13,10 +13,13 @@ grade in a temporary copy) is a complete course of its own.
 
 import os
 
-from nbgrader.preprocessors import GetGrades
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
+                                    GetGrades, IgnorePattern, LimitOutput, OverwriteKernelspec,
+                                    SaveAutoGrades)
 
 from dlcourse.grading.feedback import HideHiddenTests
+from dlcourse.grading.trusted import DropDuplicateIds, RestoreCells, TrustedExecute
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -46,6 +49,26 @@ c.Execute.interrupt_on_timeout = True
 # after a cell finishes, wait this long for its last output; nbclient's 4 s default was seen to
 # fail a correct setup cell on a loaded 2-core machine
 c.Execute.iopub_timeout = 30
+
+# Autograding (dlcourse.grading.trusted): answer cells run in the submission's kernel, started
+# in a Bubblewrap sandbox (dlcourse.grading.sandbox); test cells run here, in the grader, from
+# the source in solutions/, and reach the learner's code only through data. A copied cell
+# (a duplicated grade id) keeps its last copy instead of failing the whole run.
+# RestoreCells is OverwriteCells without its false "checksum changed" warnings (it compared
+# the released test cells with their source, hidden tests included).
+c.Autograde.sanitize_preprocessors = [ClearOutput, DropDuplicateIds, OverwriteKernelspec,
+                                      RestoreCells, CheckCellMetadata]
+c.Autograde.autograde_preprocessors = [TrustedExecute, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                       CheckCellMetadata]
+# (TrustedExecute is an Execute: the timeouts above apply to it)
+
+# `nbgrader validate` cuts each message at this many characters (90 by default, which hid
+# the useful end: "got -0.65, expected -0.35").
+c.Validator.width = 1000
+
+# `make grades`: "not submitted" and "waiting for a manual grade" are told apart from a 0.
+c.ExportApp.plugin_class = "dlcourse.grading.export.GradesExport"
 
 # Feedback shows scores and visible tests, never the hidden tests (nbgrader would show them).
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

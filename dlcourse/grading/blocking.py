@@ -43,7 +43,8 @@ import types
 
 from .._numba import dispatcher_type
 
-__all__ = ["ACTIVATIONS", "BlockedReferenceError", "PERCEPTRON_STEP", "TRAINING", "blocked"]
+__all__ = ["ACTIVATIONS", "BlockedReferenceError", "PERCEPTRON_STEP", "TRAINING", "blocked",
+           "forwarded_to"]
 
 #: the references of chapter 01's tasks, grouped by what a task asks for
 ACTIVATIONS = (
@@ -76,6 +77,7 @@ _PACKAGE_NAMES = {"dlcourse": "dlcourse's", "sklearn": "scikit-learn's", "scipy"
 
 _lock = threading.RLock()
 _hits = []          # messages of blocked references reached, appended by the raisers
+_session = None     # while the grader runs a test: the learner's kernel, where blocks apply
 
 
 class BlockedReferenceError(AssertionError):
@@ -264,6 +266,9 @@ def blocked(*targets, strict=True):
     BlockedReferenceError
         On exit, when ``strict`` and the body called a blocked reference but caught the error.
     """
+    if _session is not None:
+        yield from _blocked_in_kernel(_session, targets, strict)
+        return
     with _lock:
         blocker = _Blocker()
         start = len(_hits)
@@ -277,3 +282,34 @@ def blocked(*targets, strict=True):
             del _hits[start:]
         if reached and strict:
             raise BlockedReferenceError(reached[0])
+
+
+@contextlib.contextmanager
+def forwarded_to(session):
+    """While the grader runs a test, ``blocked(...)`` applies in the learner's kernel.
+
+    The grader (:mod:`dlcourse.grading.trusted`) calls the learner's functions in their
+    kernel; a reference must be switched off there, not in the grader. The references an
+    assignment asks for are removed from the sandbox altogether; this second layer catches a
+    tool that the notebook may use elsewhere but not inside one task.
+    """
+    global _session
+    previous, _session = _session, session
+    try:
+        yield
+    finally:
+        _session = previous
+
+
+def _blocked_in_kernel(session, targets, strict):
+    names = [t for t in targets if isinstance(t, str)]
+    session.block(names)
+    try:
+        yield
+    finally:
+        try:
+            reached = session.unblock()
+        except Exception:  # noqa: BLE001 - a kernel that stopped answering fails the test anyway
+            reached = []
+    if reached and strict:
+        raise BlockedReferenceError(reached[0])
