@@ -44,12 +44,25 @@ def test_pages_refer_to_chapters_by_title_not_number(page):
 def test_tagged_display_math_has_no_line_break_that_sphinx_would_wrap_in_split(page):
     # Sphinx wraps a $$ block that contains \\ in \begin{split}...\end{split}, and MathJax
     # refuses \tag inside split: the reader sees raw TeX. Write such an equation as a bare
-    # amsmath environment (\begin{equation} ... \tag{..} \end{equation}), which is passed on
-    # unwrapped.
+    # amsmath environment (\begin{equation*} ... \tag{..} \end{equation*}), which is passed on
+    # unwrapped (the star keeps Sphinx from adding a number of its own beside the tag).
     text = page.read_text(encoding="utf-8")
     found = [f"line {line_of(text, m.start())}" for m in DISPLAY_MATH.finditer(text)
              if r"\tag" in m.group(1) and "\\\\" in m.group(1)]
+    # an unstarred amsmath environment is numbered by Sphinx too: "(5.1)" beside "(H3)"
+    found += [f"line {line_of(text, m.start())} (unstarred)" for m in re.finditer(
+        r"^\\begin\{(equation|align|gather|multline)\}(.*?)^\\end\{\1\}", text,
+        re.MULTILINE | re.DOTALL) if r"\tag" in m.group(2)]
     assert not found, (
         f"{page.relative_to(ROOT)}: $$ blocks with both \\tag and a line break "
-        f"(write them as \\begin{{equation}}...\\end{{equation}}): {found}"
+        f"(write them as \\begin{{equation*}}...\\end{{equation*}}): {found}"
     )
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT / "book")))
+def test_pages_do_not_write_the_repository_address(page):
+    # The address is set once, in _config.yml (repository: url); pages link repository files
+    # with {repo}`path`, which follows that setting.
+    text = page.read_text(encoding="utf-8")
+    found = re.findall(r"https?://(?:www\.)?(?:github|gitlab)\.com/[^\s)>`]*", text)
+    assert not found, f"{page.relative_to(ROOT)} writes repository addresses: {found[:3]}"
