@@ -208,3 +208,29 @@ def test_search_shows_results_with_snippets_when_served(site, browser):
     snippets = page.locator("#search-results li p.context").all_inner_texts()
     context.close()
     assert any("perceptron" in s.lower() for s in snippets), snippets[:3]
+
+
+@pytest.mark.book
+def test_frame_player_readout_names_the_frame_it_shows(site, browser):
+    # The slider's readout once said "sweeps 6" beside a caption "20 sweeps at T = 1": the
+    # readout must be the quantity of the frame shown, in the static page with no kernel.
+    base, _ = site
+    context = browser.new_context(viewport=WINDOW)
+    page = context.new_page()
+    page.goto(f"{base}/book/09_boltzmann/annealing.html", wait_until="load")
+    handle = page.locator(".noUi-handle").first
+    handle.wait_for(timeout=PAGE_TIMEOUT_MS)
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    readouts = []
+    for _ in range(6):  # to the last frame, "20 sweeps", whose index is 6
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+        readout = page.locator(".widget-readout").first.inner_text().strip()
+        caption = page.evaluate(
+            "() => [...document.querySelectorAll('.widget-html-content')]"
+            ".filter(e => e.offsetParent !== null).map(e => e.textContent).join(' | ')")
+        readouts.append(readout)
+        assert caption.startswith(f"{readout} sweeps"), (readout, caption)
+    context.close()
+    assert len(set(readouts)) == 6, readouts
