@@ -193,7 +193,6 @@ def test_every_page_renders_without_errors_in_a_real_browser(site, browser):
     assert not report, "problems seen in the browser:\n" + "\n".join(
         f"{path}:\n  " + "\n  ".join(dict.fromkeys(problems)) for path, problems in report.items()
     )
-    assert slowest[0] < 10, f"{slowest[1]} took {slowest[0]:.1f} s to check"
 
 
 @pytest.mark.book
