@@ -129,8 +129,13 @@ def test_interactive_figures_page_keeps_widget_state_and_explorer(built_book):
         r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
     )
     assert state_json, "no saved widget state: frame_player would not move in the static page"
-    models = [m["model_name"] for m in json.loads(state_json.group(1))["state"].values()]
-    assert "StackModel" in models and "IntSliderModel" in models
+    states = json.loads(state_json.group(1))["state"].values()
+    models = [m["model_name"] for m in states]
+    assert "StackModel" in models and "SelectionSliderModel" in models
+    # the slider reads out the gain of the frame shown, not the frame's index
+    sliders = [m["state"] for m in states if m["model_name"] == "SelectionSliderModel"]
+    assert sliders[0]["_options_labels"] == ["0.5", "1", "2", "4", "8", "16"]
+    assert sliders[0]["description"] == "gain k"
     assert "LinkModel" in models, "the slider -> stack jslink must be saved with the page"
     assert "application/vnd.jupyter.widget-view+json" in text
 

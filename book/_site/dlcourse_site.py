@@ -76,7 +76,8 @@ def _fix_page_assets(app, pagename, templatename, context, doctree):
     for key in ("script_files", "css_files"):
         kept, seen = [], set()
         for asset in context.get(key) or []:
-            identity = (asset.filename or "", asset.priority, tuple(sorted(asset.attributes.items())))
+            attributes = tuple(sorted(asset.attributes.items()))
+            identity = (asset.filename or "", asset.priority, attributes)
             if identity in seen or (drop_thebe and _is_thebe(asset)):
                 continue
             seen.add(identity)
