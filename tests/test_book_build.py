@@ -1,26 +1,22 @@
 """Build the whole book strictly, into a temporary folder, and check that it works offline.
 
-The build executes every page (a cold cache), treats every Sphinx warning as an error and
-writes nothing into the repository: ``--path-output`` sends the HTML, the doctrees and the
-execution cache to a temporary directory.
+The build itself is the session fixture ``built_book`` (tests/conftest.py), shared with the
+browser check in test_book_browser.py so that one test run builds the book once.
 """
 
 import json
 import re
-import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml  # installed with jupyter-book
 
+from conftest import BUILD_TIMEOUT_S
+
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-BUILD_TIMEOUT_S = 1200
 
 # Tags that make a browser fetch a resource, and the attribute that names it.
 RESOURCE_TAG = re.compile(
@@ -29,17 +25,6 @@ RESOURCE_TAG = re.compile(
     re.IGNORECASE,
 )
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-
-
-def jupyter_book_command():
-    beside_python = Path(sys.executable).parent / "jupyter-book"
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("jupyter-book")
-    if found is None:
-        pytest.fail("jupyter-book is not installed; run `make install` or "
-                    "pip install -e '.[book]'")
-    return found
 
 
 def toc_pages(toc):
@@ -57,25 +42,6 @@ def toc_pages(toc):
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
     return pages
-
-
-@pytest.fixture(scope="module")
-def built_book(tmp_path_factory):
-    """Build once per module; return (html folder, seconds taken)."""
-    out = tmp_path_factory.mktemp("book")
-    command = [jupyter_book_command(), "build", "-W", "-n", "--keep-going",
-               "--path-output", str(out), str(ROOT)]
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
-                            cwd=ROOT)
-    seconds = time.perf_counter() - start
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, (
-        f"strict book build failed (exit {result.returncode}) after {seconds:.0f} s; "
-        f"last lines of its output:\n{log[-6000:]}"
-    )
-    print(f"\nbook built in {seconds:.1f} s")
-    return out / "_build" / "html", seconds
 
 
 def html_pages(html_dir):
@@ -163,8 +129,13 @@ def test_interactive_figures_page_keeps_widget_state_and_explorer(built_book):
         r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
     )
     assert state_json, "no saved widget state: frame_player would not move in the static page"
-    models = [m["model_name"] for m in json.loads(state_json.group(1))["state"].values()]
-    assert "StackModel" in models and "IntSliderModel" in models
+    states = json.loads(state_json.group(1))["state"].values()
+    models = [m["model_name"] for m in states]
+    assert "StackModel" in models and "SelectionSliderModel" in models
+    # the slider reads out the gain of the frame shown, not the frame's index
+    sliders = [m["state"] for m in states if m["model_name"] == "SelectionSliderModel"]
+    assert sliders[0]["_options_labels"] == ["0.5", "1", "2", "4", "8", "16"]
+    assert sliders[0]["description"] == "gain k"
     assert "LinkModel" in models, "the slider -> stack jslink must be saved with the page"
     assert "application/vnd.jupyter.widget-view+json" in text
 
@@ -204,3 +175,17 @@ def test_built_book_reveals_no_solution_and_no_hidden_test(built_book):
     for page in pages:
         leaked = leaks(html_text(page), secrets)
         assert not leaked, f"{page.relative_to(html_dir)} reveals {leaked[:3]}"
+
+
+@pytest.mark.book
+def test_no_repository_or_launch_button_while_the_address_is_the_placeholder(built_book):
+    # The repository address is one setting in _config.yml; until a course host sets it, a
+    # repository, Binder or JupyterHub button would lead to a repository that may not exist.
+    url = CONFIG["repository"]["url"]
+    if "YOUR-ORG" not in url:
+        pytest.skip(f"the repository address is set ({url})")
+    html_dir, _ = built_book
+    for page in html_pages(html_dir):
+        text = page.read_text(encoding="utf-8")
+        for sign in ("YOUR-ORG", "mybinder.org", "launch-buttons", "repository-button"):
+            assert sign not in text, f"{page.relative_to(html_dir)} shows {sign!r}"

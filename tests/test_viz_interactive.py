@@ -107,6 +107,30 @@ def test_frame_player_renders_at_the_requested_dpi():
     assert width(small) == 80 and width(large) == 160  # 2 inches wide
 
 
+def test_frame_player_reads_out_the_value_each_frame_shows_not_its_index():
+    # The bug this pins down: a slider labelled "sweeps" read "6" on the frame whose caption
+    # said "20 sweeps"; the readout must be the quantity itself.
+    sweeps = [0, 1, 2, 5, 10, 20, 50]
+    player = frame_player(make_figures(7), [f"{n} sweeps at T = 1" for n in sweeps],
+                          values=sweeps, description="sweeps")
+    assert isinstance(player.slider, widgets.SelectionSlider)
+    assert player.slider.readout and player.slider.description == "sweeps"
+    assert list(player.slider.options) == [str(n) for n in sweeps]
+    player.slider.index = 5
+    assert player.slider.label == "20"
+    position = (player.slider, "index")
+    for target in [(player.stack, "selected_index"), (player.captions, "selected_index")]:
+        assert any(is_jslink(link, position, target) for link in player.links)
+    assert any(is_jslink(link, (player.play, "value"), position) for link in player.links)
+
+
+def test_frame_player_formats_numbers_and_keeps_text_values():
+    player = frame_player(make_figures(3), values=[0.1, 0.25, 1.0], description="eta")
+    assert list(player.slider.options) == ["0.1", "0.25", "1"]
+    player = frame_player(make_figures(2), values=["uniform", "Glorot"], description="init")
+    assert list(player.slider.options) == ["uniform", "Glorot"]
+
+
 @pytest.mark.parametrize(
     "frames, kwargs, message",
     [
@@ -116,6 +140,9 @@ def test_frame_player_renders_at_the_requested_dpi():
         (None, {"labels": ["only one"]}, "labels has 1 entries but there are 2 frames"),
         (None, {"interval_ms": 0}, "interval_ms must be a positive integer"),
         (None, {"dpi": 7.5}, "dpi must be a positive integer"),
+        (None, {"values": [1, 2, 3]}, "values has 3 entries but there are 2 frames"),
+        (None, {"values": [1, 1]}, "values must be distinct"),
+        (None, {"description": "sweeps"}, r"frame index next to 'sweeps'; pass values="),
     ],
 )
 def test_frame_player_rejects_bad_input_with_a_clear_message(frames, kwargs, message):
@@ -179,6 +206,22 @@ def test_html_explorer_accepts_slider_tuples_and_namedtuples():
     assert re.findall(r'data-name="(\w+)"', page.data) == ["a", "b"]
 
 
+def test_html_explorer_reads_out_named_positions_and_numbers_at_the_step_precision():
+    draw = "function (v, ui) {}"
+    page = html_explorer(
+        [("pattern", "letter", 0, 3, 1, 2, ("A", "C", "H", "T")),
+         ("noise", "noise", 0, 2, 1, 1, ("0%", "10%", "20%")),
+         ("k", "gain", 0, 10, 1, 3), ("w", "w", -3, 3, 0.05, 0.5)],
+        draw,
+    ).data
+    # the readout at load time is the named position or the number, never "2.00" for "H"
+    outputs = re.findall(r'<output data-for="(\w+)">([^<]*)</output>', page)
+    assert outputs == [("pattern", "H"), ("noise", "10%"), ("k", "3"), ("w", "0.50")]
+    assert "data-readout='[&quot;A&quot;, &quot;C&quot;, &quot;H&quot;, &quot;T&quot;]'" in page
+    # and the script that updates it on every move uses the same names and precision
+    assert 'getAttribute("data-readout")' in page and 'getAttribute("data-decimals")' in page
+
+
 @pytest.mark.parametrize(
     "X, t, kwargs, message",
     [
@@ -208,6 +251,7 @@ def test_decision_boundary_explorer_rejects_bad_input(X, t, kwargs, message):
         ([("a", "a", 0, 1, 0.1, 0), ("a", "b", 0, 1, 0.1, 0)], {}, "must be unique"),
         ([("a", "a", 0, 1, 0.1, 0)], {"element_id": "1 bad id"}, "element_id"),
         ([("a", "a", 0, 1, 0.1, 0)], {"width": -5}, "width must be a positive integer"),
+        ([("a", "a", 0, 3, 1, 0, ("A", "C"))], {}, "readout has 2 entries but the slider has 4"),
     ],
 )
 def test_html_explorer_rejects_bad_sliders(sliders, kwargs, message):

@@ -23,6 +23,7 @@ import io
 import json
 import re
 import uuid
+from decimal import Decimal
 from importlib import resources
 from numbers import Real
 from string import Template
@@ -74,6 +75,12 @@ def _check_frame(frame, index: int) -> None:
         )
 
 
+def _readout_text(value) -> str:
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return format(value, "g")
+    return str(value)
+
+
 def _png_bytes(frame, dpi: int) -> bytes:
     if isinstance(frame, (bytes, bytearray)):
         return bytes(frame)
@@ -97,6 +104,7 @@ def frame_player(
     frames,
     labels: Sequence[str] | None = None,
     *,
+    values: Sequence | None = None,
     description: str = "frame",
     interval_ms: int = 400,
     play: bool = True,
@@ -111,8 +119,14 @@ def frame_player(
         bytes must already be PNG images.
     labels : sequence of str of length n_frames, optional
         A caption for each frame (for example ``"epoch 3, E = 0.41"``), shown above the image.
+    values : sequence of length n_frames, optional
+        The quantity each frame shows (the epoch, the number of sweeps, a letter's name), read
+        out beside the slider in place of the frame index. Numbers are shown with ``format(v,
+        "g")``, anything else with ``str``; ``description`` names the quantity.
     description : str, default "frame"
-        The slider's label.
+        The slider's label. Without ``values`` the readout is the frame index, so only the
+        default ``"frame"`` is accepted: a label such as ``"sweeps"`` next to an index would
+        name the wrong quantity.
     interval_ms : int, default 400
         Milliseconds between frames while playing.
     play : bool, default True
@@ -123,8 +137,9 @@ def frame_player(
     Returns
     -------
     FramePlayer
-        An ``ipywidgets.VBox`` subclass. Its ``slider.value`` is joined to
-        ``stack.selected_index`` (and to the captions and Play button) with
+        An ``ipywidgets.VBox`` subclass. The slider's position (``slider.value`` of an
+        ``IntSlider``, or ``slider.index`` of a ``SelectionSlider`` when ``values`` are given) is
+        joined to ``stack.selected_index`` (and to the captions and Play button) with
         ``widgets.jslink``, so the frames change without a kernel, in the static book too.
     """
     frames = list(frames)
@@ -138,6 +153,22 @@ def frame_player(
                 f"labels has {len(labels)} entries but there are {n_frames} frames; "
                 "pass one label per frame or labels=None"
             )
+    if values is not None:
+        values = [_readout_text(v) for v in values]
+        if len(values) != n_frames:
+            raise ValueError(
+                f"values has {len(values)} entries but there are {n_frames} frames; "
+                "pass the quantity each frame shows, one value per frame"
+            )
+        if len(set(values)) != n_frames:
+            raise ValueError(
+                f"values must be distinct, since the slider shows them; got {values}"
+            )
+    elif description != "frame":
+        raise ValueError(
+            f"description={description!r} but no values: the slider would show the frame "
+            f"index next to {description!r}; pass values= (the {description} of each frame)"
+        )
     interval_ms = _check_positive_int(interval_ms, "interval_ms")
     dpi = _check_positive_int(dpi, "dpi")
     for i, frame in enumerate(frames):  # check all before closing any figure
@@ -145,16 +176,25 @@ def frame_player(
 
     images = [widgets.Image(value=_png_bytes(frame, dpi), format="png") for frame in frames]
     stack = widgets.Stack(images, selected_index=0)
-    slider = widgets.IntSlider(
-        value=0, min=0, max=n_frames - 1, step=1, description=description,
-        continuous_update=True, readout=True,
-    )
-    links = [widgets.jslink((slider, "value"), (stack, "selected_index"))]
+    if values is None:
+        slider = widgets.IntSlider(
+            value=0, min=0, max=n_frames - 1, step=1, description=description,
+            continuous_update=True, readout=True,
+        )
+        position = (slider, "value")
+    else:
+        # the readout shows the option's label; the frame number travels as its index
+        slider = widgets.SelectionSlider(
+            options=values, index=0, description=description, continuous_update=True,
+            readout=True,
+        )
+        position = (slider, "index")
+    links = [widgets.jslink(position, (stack, "selected_index"))]
     controls = [slider]
     player = None
     if play:
         player = widgets.Play(value=0, min=0, max=n_frames - 1, step=1, interval=interval_ms)
-        links.append(widgets.jslink((player, "value"), (slider, "value")))
+        links.append(widgets.jslink((player, "value"), position))
         controls.insert(0, player)
     rows = [widgets.HBox(controls)]
     captions = None
@@ -162,7 +202,7 @@ def frame_player(
         captions = widgets.Stack(
             [widgets.HTML(value=html.escape(label)) for label in labels], selected_index=0
         )
-        links.append(widgets.jslink((slider, "value"), (captions, "selected_index")))
+        links.append(widgets.jslink(position, (captions, "selected_index")))
         rows.append(captions)
     rows.append(stack)
 
@@ -179,7 +219,12 @@ def frame_player(
 
 
 class Slider(NamedTuple):
-    """One range slider of an :func:`html_explorer`: ``v[name]`` in the draw function."""
+    """One range slider of an :func:`html_explorer`: ``v[name]`` in the draw function.
+
+    ``readout`` (optional) names what each position stands for, one text per position
+    ``min, min + step, ..., max`` (for example ``("A", "C", "H", "T")`` or ``("0%", "10%")``);
+    without it the readout is the number itself, with as many decimals as ``min`` and ``step``.
+    """
 
     name: str
     label: str
@@ -187,6 +232,16 @@ class Slider(NamedTuple):
     max: float
     step: float
     value: float
+    readout: Sequence[str] | None = None
+
+
+def _decimals(x: float) -> int:
+    exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
+    return min(max(0, -int(exponent)), 6)
+
+
+def _slider_positions(s: Slider) -> int:
+    return int(round((s.max - s.min) / s.step)) + 1
 
 
 def _check_slider(spec) -> Slider:
@@ -194,7 +249,8 @@ def _check_slider(spec) -> Slider:
         s = Slider(*spec)
     except TypeError:
         raise ValueError(
-            f"each slider must be (name, label, min, max, step, value); got {spec!r}"
+            f"each slider must be (name, label, min, max, step, value), optionally with a "
+            f"readout; got {spec!r}"
         ) from None
     if not _NAME.match(str(s.name)):
         raise ValueError(f"slider name {s.name!r} must be a JavaScript identifier, e.g. 'w1'")
@@ -208,7 +264,36 @@ def _check_slider(spec) -> Slider:
             f"slider {s.name!r}: value {s.value} is outside [{s.min}, {s.max}]; "
             "widen the range or change the starting value"
         )
+    if s.readout is not None:
+        readout = tuple(str(text) for text in s.readout)
+        n_positions = _slider_positions(s)
+        if len(readout) != n_positions:
+            raise ValueError(
+                f"slider {s.name!r}: readout has {len(readout)} entries but the slider has "
+                f"{n_positions} positions ({s.min} to {s.max} in steps of {s.step}); "
+                "pass one text per position"
+            )
+        s = s._replace(readout=readout)
     return s
+
+
+def _readout_now(s: Slider) -> str:
+    if s.readout is None:
+        return f"{s.value:.{max(_decimals(s.min), _decimals(s.step))}f}"
+    return s.readout[int(round((s.value - s.min) / s.step))]
+
+
+def _slider_html(s: Slider, element_id: str) -> str:
+    if s.readout is None:
+        readout = f'data-decimals="{max(_decimals(s.min), _decimals(s.step))}"'
+    else:
+        readout = f"data-readout='{html.escape(json.dumps(list(s.readout)), quote=True)}'"
+    return (
+        f'<div class="dlc-row"><label for="{element_id}-{s.name}">{html.escape(s.label)}</label>'
+        f'<input type="range" id="{element_id}-{s.name}" data-name="{s.name}" min="{s.min}" '
+        f'max="{s.max}" step="{s.step}" value="{s.value}" {readout}>'
+        f'<output data-for="{s.name}">{html.escape(_readout_now(s))}</output></div>'
+    )
 
 
 def html_explorer(
@@ -226,8 +311,10 @@ def html_explorer(
 
     Parameters
     ----------
-    sliders : sequence of Slider or (name, label, min, max, step, value) tuples
-        One range input each. ``label`` is plain text.
+    sliders : sequence of Slider or (name, label, min, max, step, value[, readout]) tuples
+        One range input each. ``label`` is plain text. The number beside each slider is its
+        value, or ``readout[k]`` at the k-th position when a readout is given: name the
+        quantity a position stands for (a letter, a noise level) rather than its index.
     draw_js : str
         A JavaScript function expression ``function (v, ui) {...}``, called once at load and on
         every slider move with ``v`` (slider name -> number) and ``ui`` (``root``, ``svg``,
@@ -265,13 +352,7 @@ def html_explorer(
             f"element_id {element_id!r} must start with a letter and contain only letters, "
             "digits, '-' and '_'"
         )
-    controls = "".join(
-        f'<div class="dlc-row"><label for="{element_id}-{s.name}">{html.escape(s.label)}</label>'
-        f'<input type="range" id="{element_id}-{s.name}" data-name="{s.name}" min="{s.min}" '
-        f'max="{s.max}" step="{s.step}" value="{s.value}">'
-        f'<output data-for="{s.name}">{s.value:.2f}</output></div>'
-        for s in specs
-    )
+    controls = "".join(_slider_html(s, element_id) for s in specs)
     # "</" inside a <script> would end it early; JSON allows the escaped form.
     payload = json.dumps(data, allow_nan=False).replace("</", "<\\/")
     page = Template(_template("explorer.html")).substitute(
