@@ -30,7 +30,7 @@ pytest.importorskip("nbgrader")
 
 from nbgrader.api import Gradebook  # noqa: E402
 
-from dlcourse.grading.leaks import html_text, leaks, secret_lines  # noqa: E402
+from dlcourse.grading.leaks import _norm, html_text, leaks, secret_lines  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_assignments import (ROOT, config_text, filled, is_test, nbg,  # noqa: E402
@@ -436,7 +436,7 @@ def test_snooping_finds_nothing_and_feedback_shows_no_hidden_test(run):
         text = html_text(feedback)
         # a line the student wrote themselves is not a leak, even where a hidden test has it
         submitted = course / "_grading" / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-        own = "".join(c.source for c in nbformat.read(submitted, as_version=4).cells)
+        own = _norm("".join(c.source for c in nbformat.read(submitted, as_version=4).cells))
         secrets = hidden + (solution if student == "f_snoop" else [])
         if student != "f_snoop":
             secrets = [h for h in hidden if h not in "".join(solution)]
