@@ -23,6 +23,7 @@ from ..core.backprop import LOSSES, OUTPUTS, network_loss
 from ..core.init import INITS
 from ..core.regularization import max_norm_project
 from ..kernels.mlp import HIDDEN_CODES, OUTPUT_CODES, mlp_sgd_epoch
+from ..kernels.mlp_optim import RULES, mlp_optim_epoch
 from ..layers import Activation, Affine, BatchNorm, Dropout, Sequential
 from ._gd import check_gd_params, init_training_state, l2_penalty, run_gradient_descent, sgd_epoch
 from ._training import (EarlyStopping, add_penalty_gradient, check_training_params,
@@ -56,21 +57,33 @@ class _BaseMLP(BaseEstimator):
         check_training_params(self)
         if np.dtype(self.dtype) not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
-        plain = (self.optimizer == "sgd" and self.momentum == 0 and self.penalty == "l2"
-                 and self.max_norm is None and self.p_drop == 0 and not self.batch_norm)
-        supported = (plain and self.activation in HIDDEN_CODES
-                     and (self.output, self.loss) in OUTPUT_CODES and not callable(self.eta))
+        self._fused_rule = self._fused_rule_name()
+        supported = self._fused_rule is not None
         if self.backend == "numba" and not supported:
             raise ValueError(
-                "backend='numba' supports plain SGD (optimizer='sgd', momentum=0) with a "
-                "constant eta, penalty='l2', no dropout, batch norm or max_norm, hidden "
-                f"activations {sorted(HIDDEN_CODES)} and (output, loss) pairs "
-                f"{sorted(OUTPUT_CODES)}; use backend='numpy' for other choices")
+                "backend='numba' supports optimizer='sgd' (with or without momentum) and "
+                "optimizer='adam' given by name, a constant eta, penalty='l2', no dropout, "
+                f"batch norm or max_norm, hidden activations {sorted(HIDDEN_CODES)} and "
+                f"(output, loss) pairs {sorted(OUTPUT_CODES)}; use backend='numpy' for other "
+                "choices")
         if self.batch_norm and self.batch_size == 1:
             raise ValueError("batch_norm=True needs mini-batches of at least 2 samples to "
                              "estimate a variance; use batch_size >= 2 (or None)")
         small = self.batch_size is not None and self.batch_size <= NUMBA_MAX_BATCH
         self.backend_ = resolve_backend(self.backend, numba_wins=supported and small)
+
+    def _fused_rule_name(self):
+        """The update rule the compiled form runs for these hyper-parameters, or None."""
+        if not (self.penalty == "l2" and self.max_norm is None and self.p_drop == 0
+                and not self.batch_norm and self.activation in HIDDEN_CODES
+                and (self.output, self.loss) in OUTPUT_CODES and not callable(self.eta)
+                and isinstance(self.optimizer, str)):
+            return None
+        if self.optimizer == "sgd":
+            if self.momentum == 0:
+                return "sgd"
+            return "nesterov" if self.nesterovs_momentum else "momentum"
+        return "adam" if self.optimizer == "adam" else None
 
     def _start(self, n_features, n_out):
         init_training_state(self, self.rng)
@@ -139,6 +152,8 @@ class _BaseMLP(BaseEstimator):
                 # out of this epoch (the order is random, so a different one each epoch)
                 return sgd_epoch(self, X, T, order[:-1], batch)
             return sgd_epoch(self, X, T, order, batch)
+        if self._fused_rule != "sgd":
+            return self._run_fused_optim_epoch(X, T, order, batch)
         A, Y, D = self._work
         dtype = self.W_[0].dtype
         loss = mlp_sgd_epoch(X, T, tuple(self.W_), tuple(self.b_), A, Y, D,
@@ -146,6 +161,35 @@ class _BaseMLP(BaseEstimator):
                              dtype.type(self.alpha), int(batch), HIDDEN_CODES[self.activation],
                              OUTPUT_CODES[(self.output, self.loss)])
         self._optimizer.t += -(-X.shape[0] // batch)   # updates made, for schedules' sake
+        return loss
+
+    def _run_fused_optim_epoch(self, X, T, order, batch):
+        """The compiled form of an epoch with momentum or Adam; the state stays the
+        optimizer's (the kernel updates its arrays in place)."""
+        opt = self._optimizer
+        for key, p in self.net_.params.items():
+            if key not in opt.state:
+                opt.state[key] = opt._new_state(p)
+        adam = self._fused_rule == "adam"
+        first, second = ("m", "v") if adam else ("v", "v")
+        W_keys = self._weight_keys
+        b_keys = [key[:-1] + "b" for key in W_keys]
+        state = lambda keys, name: tuple(opt.state[k][name] for k in keys)  # noqa: E731
+        A, Y, D = self._work
+        loss = mlp_optim_epoch(
+            X, T, tuple(self.W_), tuple(self.b_), state(W_keys, first), state(b_keys, first),
+            state(W_keys, second), state(b_keys, second), A, Y, D, order.astype(np.int64),
+            int(batch), HIDDEN_CODES[self.activation], OUTPUT_CODES[(self.output, self.loss)],
+            RULES[self._fused_rule], float(opt.eta), float(self.alpha),
+            float(getattr(opt, "mu", 0.0)), float(getattr(opt, "beta1", 0.0)),
+            float(getattr(opt, "beta2", 0.0)), float(getattr(opt, "eps", 1.0)),
+            bool(getattr(opt, "bias_correction", False)),
+            int(opt.state[W_keys[0]].get("t", 0)))
+        updates = -(-X.shape[0] // batch)
+        if adam:
+            for key in opt.state:
+                opt.state[key]["t"] += updates
+        opt.t += updates
         return loss
 
     def _fit(self, X, T, t_score, labels=None):
