@@ -27,28 +27,38 @@ __all__ = ["RULES", "mlp_optim_epoch"]
 RULES = {"momentum": 0, "nesterov": 1, "adam": 2}
 
 
-@njit
-def _update(w, g, m, v, hp):
-    """One row of weights w updated in place from its gradient row g, with state rows m, v.
+@njit(error_model="numpy")       # no zero-division check, so the divisions vectorise
+def _update(W, M, V, p, G, r, hp):
+    """Row p of the weights W updated in place from the gradient row G[r], with the state
+    rows M[p], V[p]. (Rows are indexed here rather than passed as views: building a view per
+    row costs as much as the row's arithmetic.)
 
     ``hp`` holds the hyper-parameters in the weights' dtype; c1 = 1 - beta1 and c2 = 1 - beta2
-    are rounded from float64 as the NumPy form's scalars are, and d1 = 1 - beta1^t,
-    d2 = 1 - beta2^t are Adam's bias corrections (1 when switched off).
+    are rounded from float64 as the NumPy form's scalars are, and Adam's bias corrections
+    enter as step = eta / (1 - beta1^t) and root_d2 = sqrt(1 - beta2^t) (eta and 1 when
+    switched off), as in :class:`dlcourse.optim.Adam`.
     """
-    rule, eta, alpha, mu, beta1, c1, beta2, c2, eps, d1, d2 = hp
+    rule, eta, alpha, mu, beta1, c1, beta2, c2, eps, step, root_d2 = hp
     if rule == 0:                                      # (M1)-(M2)
-        for q in range(w.shape[0]):
-            m[q] = mu * m[q] - eta * g[q]
-            w[q] += m[q]
+        for q in range(W.shape[1]):
+            M[p, q] = mu * M[p, q] - eta * G[r, q]
+            W[p, q] += M[p, q]
     elif rule == 1:                                    # (N1)-(N2)
-        for q in range(w.shape[0]):
-            m[q] = mu * m[q] - eta * g[q]
-            w[q] += mu * m[q] - eta * g[q]
+        for q in range(W.shape[1]):
+            M[p, q] = mu * M[p, q] - eta * G[r, q]
+            W[p, q] += mu * M[p, q] - eta * G[r, q]
     else:                                              # (A1)-(A4)
-        for q in range(w.shape[0]):
-            m[q] = beta1 * m[q] + c1 * g[q]
-            v[q] = beta2 * v[q] + c2 * g[q] * g[q]
-            w[q] -= eta * (m[q] / d1) / (math.sqrt(v[q] / d2) + eps)
+        for q in range(W.shape[1]):
+            g = G[r, q]
+            M[p, q] = beta1 * M[p, q] + c1 * g
+            V[p, q] = beta2 * V[p, q] + c2 * g * g
+            W[p, q] -= step * (M[p, q] / (math.sqrt(V[p, q]) / root_d2 + eps))
+
+
+@njit
+def _row(x):
+    """A vector as a matrix of one row, so that biases go through :func:`_update` too."""
+    return x.reshape((1, x.shape[0]))
 
 
 @njit
@@ -88,13 +98,13 @@ def _online_step(X, T, i, W, b, MW, Mb, VW, Vb, A, Y, D, g, hp, hidden_code, out
                 for q in range(Wl.shape[1]):
                     s += Wl[p, q] * dl[q]
                 below[p] = s * _derivative(Y[l], A[l - 1], hidden_code, p)
-        gl = g[:Wl.shape[1]]
+        Ml, Vl = MW[l], VW[l]
         for p in range(Wl.shape[0]):                   # BP4, then the rule, row by row
             u = yin[p]
             for q in range(Wl.shape[1]):
-                gl[q] = u * dl[q] + alpha * Wl[p, q]
-            _update(Wl[p], gl, MW[l][p], VW[l][p], hp)
-        _update(b[l], dl, Mb[l], Vb[l], hp)                                        # BP3
+                g[0, q] = u * dl[q] + alpha * Wl[p, q]
+            _update(Wl, Ml, Vl, p, g, 0, hp)
+        _update(_row(b[l]), _row(Mb[l]), _row(Vb[l]), 0, _row(dl), 0, hp)         # BP3
     return loss
 
 
@@ -134,17 +144,17 @@ def _batch_step(X, T, idx, W, b, MW, Mb, VW, Vb, A, Y, D, G, gb, hp, hidden_code
             for r in range(m):
                 for p in range(below.shape[1]):
                     below[r, p] *= _derivative(Y[l][r], A[l - 1][r], hidden_code, p)
+        Ml, Vl = MW[l], VW[l]
         for p in range(Wl.shape[0]):
             for q in range(Wl.shape[1]):
                 dW[p, q] = dW[p, q] + alpha * Wl[p, q]
-            _update(Wl[p], dW[p], MW[l][p], VW[l][p], hp)
-        gl = gb[:bl.shape[0]]
+            _update(Wl, Ml, Vl, p, dW, p, hp)
         for q in range(bl.shape[0]):                   # BP3
             s = 0.0
             for r in range(m):
                 s += delta[r, q]
-            gl[q] = s
-        _update(bl, gl, Mb[l], Vb[l], hp)
+            gb[0, q] = s
+        _update(_row(bl), _row(Mb[l]), _row(Vb[l]), 0, gb, 0, hp)
     return loss
 
 
@@ -195,18 +205,18 @@ def mlp_optim_epoch(X, T, W, b, MW, Mb, VW, Vb, A, Y, D, order, batch_size, hidd
     widest = 1
     for l in range(L):
         widest = max(widest, W[l].shape[1])
-    g = np.empty(widest, dtype=X.dtype)                # one row of a gradient
+    g = np.empty((1, widest), dtype=X.dtype)           # one row of a gradient
     total = 0.0
     t = t0
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
         t += 1
-        d1, d2 = 1.0, 1.0
+        step, root_d2 = eta, 1.0
         if rule == 2 and bias_correction:              # in float64, as the NumPy form
-            d1 = 1.0 - math.pow(beta1, t)
-            d2 = 1.0 - math.pow(beta2, t)
+            step = eta / (1.0 - math.pow(beta1, t))
+            root_d2 = math.sqrt(1.0 - math.pow(beta2, t))
         hp = (rule, _as(eta, X), _as(alpha, X), _as(mu, X), _as(beta1, X), _as(1.0 - beta1, X),
-              _as(beta2, X), _as(1.0 - beta2, X), _as(eps, X), _as(d1, X), _as(d2, X))
+              _as(beta2, X), _as(1.0 - beta2, X), _as(eps, X), _as(step, X), _as(root_d2, X))
         if stop - start == 1:
             total += _online_step(X, T, order[start], W, b, MW, Mb, VW, Vb, A, Y, D, g, hp,
                                   hidden_code, output_code)

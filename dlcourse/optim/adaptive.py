@@ -14,6 +14,8 @@ outside, sqrt(G) + eps, and so do these classes (Adadelta puts it inside, as Zei
 The two forms differ only while sqrt(G) is comparable to eps.
 """
 
+import math
+
 import numpy as np
 
 from .._validation import check_scalar
@@ -197,8 +199,10 @@ class Adam(Optimizer):
         t = state["t"]
         m[...] = self.beta1 * m + (1 - self.beta1) * g              # (A1)
         v[...] = self.beta2 * v + (1 - self.beta2) * g * g          # (A2)
+        step, root_d2 = eta, 1.0
         if self.bias_correction:                                     # (A3)
-            m_hat, v_hat = m / (1 - self.beta1**t), v / (1 - self.beta2**t)
-        else:
-            m_hat, v_hat = m, v
-        p -= eta * m_hat / (np.sqrt(v_hat) + self.eps)              # (A4)
+            # folded into two scalars, as PyTorch does: eta m_hat / (sqrt(v_hat) + eps) with
+            # m_hat, v_hat written out costs two more passes over every weight array
+            step = eta / (1 - self.beta1**t)
+            root_d2 = math.sqrt(1 - self.beta2**t)
+        p -= step * (m / (np.sqrt(v) / root_d2 + self.eps))          # (A4)
