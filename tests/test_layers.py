@@ -83,6 +83,16 @@ def test_layers_agree_with_the_chapter_04_network_functions():
         np.testing.assert_array_equal(net[i].grads["b"], db[l])
 
 
+def test_a_first_layer_skips_the_gradient_of_the_data():
+    rng = np.random.default_rng(6)
+    x, dout = rng.standard_normal((3, 4)), rng.standard_normal((3, 2))
+    full, first = layers.Affine(4, 2, rng=0), layers.Affine(4, 2, input_grad=False, rng=0)
+    full.forward(x)
+    first.forward(x)
+    assert full.backward(dout).shape == (3, 4) and first.backward(dout) is None
+    np.testing.assert_array_equal(first.grads["W"], full.grads["W"])
+
+
 def test_train_and_test_modes():
     x = np.random.default_rng(5).standard_normal((50, 4)) * 3 + 2
     net = small_net(p_drop=0.5, batch_norm=True)

@@ -26,6 +26,9 @@ class Affine(Layer):
         See :func:`dlcourse.core.init.init_weights`.
     bias : bool, default=True
         Whether the layer has b (a layer followed by batch norm does not need one).
+    input_grad : bool, default=True
+        Whether ``backward`` returns dE/dx; False for a first layer fed with data, whose
+        gradient nobody uses (``backward`` then returns None).
     rng : None, int or Generator
     dtype : numpy dtype, default=float64
 
@@ -34,8 +37,10 @@ class Affine(Layer):
     params : {"W": (n_in, n_out), "b": (n_out,)}
     """
 
-    def __init__(self, n_in, n_out, init="glorot", bias=True, rng=None, dtype=np.float64):
+    def __init__(self, n_in, n_out, init="glorot", bias=True, input_grad=True, rng=None,
+                 dtype=np.float64):
         super().__init__()
+        self.input_grad = bool(input_grad)
         n_in = check_scalar(n_in, "n_in", kind=numbers.Integral, low=1)
         n_out = check_scalar(n_out, "n_out", kind=numbers.Integral, low=1)
         check_option(init, "init", INITS)
@@ -51,7 +56,7 @@ class Affine(Layer):
         return out
 
     def backward(self, dout):
-        dx, dW, db = affine_backward(dout, self._need_cache())
+        dx, dW, db = affine_backward(dout, self._need_cache(), need_dx=self.input_grad)
         self.grads = {"W": dW, "b": db} if "b" in self.params else {"W": dW}
         return dx
 

@@ -49,6 +49,8 @@ class Sequential(Layer):
         return x
 
     def backward(self, dout):
+        """Backward through every layer; returns dE/dx (None if the first layer is an
+        ``Affine(input_grad=False)``)."""
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
         return dout

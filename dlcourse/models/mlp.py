@@ -96,7 +96,7 @@ class _BaseMLP(BaseEstimator):
             affine.append(len(stack))
             # batch norm's beta replaces the bias of the layer below it
             stack.append(Affine(n_in, n, self.init, bias=not (hidden and self.batch_norm),
-                                rng=rng, dtype=dtype))
+                                input_grad=l > 0, rng=rng, dtype=dtype))
             if hidden:
                 if self.batch_norm:
                     stack.append(BatchNorm(n, dtype=dtype))
