@@ -5,9 +5,10 @@ Book: 04_backprop; 05_optimizers and 06_regularization, sections on the estimato
 Two forms train the same network. The NumPy form is a stack of layers
 (:mod:`dlcourse.layers`: affine, [batch norm], activation, [dropout] per hidden layer) whose
 gradients any optimizer of :mod:`dlcourse.optim` applies; it computes the products of
-(BP1)-(BP4) in the same order as :mod:`dlcourse.core.backprop`. The compiled form
-(:mod:`dlcourse.kernels.mlp`) fuses forward pass, gradient and update for plain SGD with an
-L2 penalty, the configuration where small batches spend their time on Python overhead.
+(BP1)-(BP4) in the same order as :mod:`dlcourse.core.backprop`. The compiled form fuses
+forward pass, gradient and update for SGD (:mod:`dlcourse.kernels.mlp`) and for momentum,
+Nesterov and Adam (:mod:`dlcourse.kernels.mlp_optim`) with an L2 penalty: at small batch
+sizes the NumPy form spends its time on the overhead of many small array operations.
 """
 
 import numbers
@@ -284,9 +285,11 @@ _DOC_PARAMS = """
     rng : None, int or Generator
         Initial weights, visiting order, dropout masks and validation split.
     backend : {"auto", "numpy", "numba"}, default="auto"
-        The layer stack (NumPy) or the fused loop form; the fused form runs only plain SGD
-        with an L2 penalty and no dropout, batch norm or max-norm, and gives the same weights
-        as the NumPy form for the same ``rng`` (to rounding).
+        The layer stack (NumPy) or the fused loop form; the fused form runs optimizer="sgd"
+        (with or without momentum) and "adam" given by name, with a constant eta, the L2
+        penalty and no dropout, batch norm or max-norm, and gives the same weights as the
+        NumPy form for the same ``rng`` (to rounding). "auto" takes it for batches of up to
+        256 samples.
     progress : bool, default=False
         Show a progress line while training.
 
