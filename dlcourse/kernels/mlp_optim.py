@@ -12,6 +12,12 @@ allocating nothing. At batch size 1 that pass is most of the work.
 
 The optimizer state (velocity, or the two moments of Adam) belongs to the optimizer object:
 the estimator hands its arrays in and they are updated in place.
+
+Measured (benchmarks/bench_optim.py, 784-100-10, 1 thread, CPU time, a busy 2-core machine):
+Adam at batch 1 takes 128 us/sample in float32 and 211 in float64, 5x faster than the NumPy
+form and 6.6-7.5x faster than torch.optim.Adam; at batch 10 and 100 it is 3.1-3.8x and
+1.9x faster than PyTorch. Adam's update (a square root and two divisions per weight) costs
+more than the forward and backward passes together at batch 1, in any form.
 """
 
 import math
