@@ -17,6 +17,7 @@ __all__ = [
     "check_same_features",
     "check_fitted_X",
     "check_interval",
+    "check_params_grads",
 ]
 
 
@@ -182,3 +183,24 @@ def check_interval(value, name):
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise ValueError(f"{name} must satisfy low < high with finite values; got {value!r}")
     return low, high
+
+
+def check_params_grads(params, grads):
+    """Check a parameter dict and a gradient dict go together: same keys, same shapes.
+
+    Parameters
+    ----------
+    params : dict of str -> ndarray
+    grads : dict of str -> ndarray
+    """
+    if not isinstance(params, dict) or not isinstance(grads, dict):
+        raise TypeError("params and grads must be dicts mapping a parameter's name to its "
+                        f"array; got {type(params).__name__} and {type(grads).__name__}")
+    differ = set(params) ^ set(grads)
+    if differ:
+        raise KeyError(f"params and grads must have the same keys; differ in {sorted(differ)}: "
+                       "pass one gradient per parameter, under the parameter's name")
+    for name, p in params.items():
+        if np.shape(grads[name]) != np.shape(p):
+            raise ValueError(f"gradient for {name!r} has shape {np.shape(grads[name])}, the "
+                             f"parameter {np.shape(p)}; a gradient must have its parameter's shape")

@@ -12,6 +12,12 @@ CHAPTERS = MANIFEST["chapters"]
 ID = re.compile(r"^\d\d_[a-z_]+$")
 
 
+def book_paragraphs(text):
+    """The "Book:" paragraphs of a module: each such line and the lines that continue it, up
+    to a blank line."""
+    return " ".join(m.group(0) for m in re.finditer(r"Book:[^\n]*(?:\n[ \t]*\S[^\n]*)*", text))
+
+
 def toc_files():
     """Every file listed in _toc.yml, as a repo-relative path without suffix."""
     found = []
@@ -51,9 +57,7 @@ def test_pages_are_in_the_toc_and_named_by_the_chapter_id(cid):
 @pytest.mark.parametrize("cid", sorted(CHAPTERS))
 def test_modules_name_their_chapter(cid):
     for module in CHAPTERS[cid]["modules"]:
-        text = (ROOT / module).read_text()
-        # the "Book:" paragraph: its line and the lines that continue it, up to a blank line
-        book = " ".join(m.group(0) for m in re.finditer(r"Book:[^\n]*(?:\n[ \t]*\S[^\n]*)*", text))
+        book = book_paragraphs((ROOT / module).read_text())
         assert re.search(rf"\b{cid}\b", book), f"{module} has no 'Book: {cid}' line"
 
 
@@ -79,3 +83,19 @@ def test_ids_are_well_formed_and_not_duplicated():
     ids = list(CHAPTERS) + MANIFEST["planned"]
     assert all(ID.match(i) for i in ids)
     assert len(set(ids)) == len(ids) and len({i[:2] for i in ids}) == len(ids)
+
+
+AHEAD = MANIFEST.get("package_ahead", {})
+
+
+@pytest.mark.parametrize("cid", sorted(AHEAD))
+def test_package_built_ahead_belongs_to_a_planned_chapter_and_exists(cid):
+    assert cid in MANIFEST["planned"], (f"package_ahead lists {cid}, which is not planned; "
+                                        "move its lists into its `chapters` entry")
+    entry = AHEAD[cid]
+    paths = entry["modules"] + entry["tests"] + entry.get("benchmarks", [])
+    missing = [p for p in paths if not (ROOT / p).exists()]
+    assert not missing, f"{cid}: course.yml lists paths that do not exist: {missing}"
+    for module in entry["modules"]:
+        book = book_paragraphs((ROOT / module).read_text())
+        assert re.search(rf"\b{cid}\b", book), f"{module} has no 'Book: {cid}' line"

@@ -125,3 +125,51 @@ def test_max_margin_matches_its_torch_composition(margin):
 
     assert_matches_torch(lambda x: L.max_margin_forward(x, T, margin=margin),
                          L.max_margin_backward, crammer_singer, [s])
+
+
+# ---- dropout and batch norm (06_regularization) -------------------------------------------
+
+from dlcourse.core import batchnorm as BN  # noqa: E402
+from dlcourse.core.regularization import dropout_backward, dropout_forward  # noqa: E402
+
+
+@pytest.mark.parametrize("shape", [(5, 6), (2, 3, 4, 4)])
+def test_inverted_dropout(shape):
+    x = rng.standard_normal(shape)
+    keep = rng.random(shape) >= 0.3
+    # torch draws its own mask; the same mask written out is what F.dropout computes
+    assert_matches_torch(lambda x: dropout_forward(x, 0.3, mask=keep), dropout_backward,
+                         lambda x: x * torch.tensor(keep, dtype=torch.float64) / 0.7, [x])
+
+
+def test_torch_dropout_has_our_scaling_and_drop_probability():
+    torch.manual_seed(0)
+    x = torch.ones(100_000, dtype=torch.float64)
+    y = F.dropout(x, p=0.3, training=True)
+    kept = y != 0
+    assert abs(float(kept.double().mean()) - 0.7) < 0.005     # p is the drop probability
+    assert torch.allclose(y[kept], torch.full_like(y[kept], 1 / 0.7))
+
+
+@pytest.mark.parametrize("train", [True, False])
+@pytest.mark.parametrize("shape", [(4, 3), (9, 5), (2, 3, 4, 5), (1, 2, 3, 3)])
+def test_batchnorm(shape, train):
+    spatial = len(shape) == 4
+    C = shape[1]
+    x = rng.standard_normal(shape) * 3 + 1
+    gamma, beta = rng.uniform(0.5, 2, C), rng.standard_normal(C)
+    rm0, rv0 = rng.standard_normal(C), rng.uniform(0.5, 2, C)
+    ours_rm, ours_rv = rm0.copy(), rv0.copy()
+    theirs_rm, theirs_rv = torch.tensor(rm0), torch.tensor(rv0)
+    forward = BN.spatial_batchnorm_forward if spatial else BN.batchnorm_forward
+    backward = BN.spatial_batchnorm_backward if spatial else BN.batchnorm_backward
+    assert_matches_torch(
+        lambda x, g, b: forward(x, g, b, train, ours_rm, ours_rv, momentum=0.2, eps=1e-3),
+        backward,
+        lambda x, g, b: F.batch_norm(x, theirs_rm, theirs_rv, g, b, training=train,
+                                     momentum=0.2, eps=1e-3),
+        [x, gamma, beta])
+    np.testing.assert_allclose(ours_rm, theirs_rm.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ours_rv, theirs_rv.numpy(), rtol=1e-12, atol=1e-15)
+    if train:
+        assert not np.allclose(ours_rm, rm0)       # the running statistics did move

@@ -28,7 +28,7 @@ def affine_forward(x, W, b):
     return x @ W + b, (x, W)
 
 
-def affine_backward(dout, cache):
+def affine_backward(dout, cache, need_dx=True):
     """Gradients of A = x W + b.
 
     Parameters
@@ -37,10 +37,13 @@ def affine_backward(dout, cache):
         dE/dA.
     cache : tuple
         From :func:`affine_forward`.
+    need_dx : bool, default=True
+        False skips dx, for a first layer whose input is the data: nothing uses its
+        gradient, and for a wide input (784 pixels) it is the largest product of the pass.
 
     Returns
     -------
-    dx : ndarray of shape (n_samples, n_in)
+    dx : ndarray of shape (n_samples, n_in), or None when ``need_dx`` is False
         dE/dx = dout W^T (the error sent to the layer below).
     dW : ndarray of shape (n_in, n_out)
         dE/dW = x^T dout (each weight: its input times the error of its unit, summed over samples).
@@ -48,4 +51,4 @@ def affine_backward(dout, cache):
         dE/db = dout summed over samples.
     """
     x, W = cache
-    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
+    return dout @ W.T if need_dx else None, x.T @ dout, dout.sum(axis=0)

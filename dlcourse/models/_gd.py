@@ -6,7 +6,9 @@ A model supplies ``_params()`` (a dict of arrays), ``_loss_and_grads(X, T)`` (th
 loss, and a gradient dict with the same keys that includes the penalty's gradient),
 ``_penalty()`` (the penalty's value) and the data, and optionally
 ``_run_epoch(X, T, order, batch)`` to run an epoch's updates its own way (a compiled loop form
-that must give the same result as the default); this loop visits the
+that must give the same result as the default), ``_after_step()`` to run after every update
+(a constraint such as max-norm) and ``_end_epoch()`` to decide when to stop in place of the
+rule on ``tol`` (True: stop, False: go on; early stopping); this loop visits the
 samples in a fresh random order each epoch, updates after every mini-batch with
 :class:`dlcourse.optim.SGD`, records the epoch's loss, and stops when the loss improves by
 less than ``tol`` or when it diverges.
@@ -38,7 +40,7 @@ class DivergenceWarning(RuntimeWarning):
 
 def check_gd_params(model):
     """Validate the hyper-parameters every gradient-descent model shares."""
-    if not callable(model.eta):
+    if model.eta is not None and not callable(model.eta):   # None: the optimizer's default
         check_scalar(model.eta, "eta", low=0, include_low=False)
     if model.batch_size is not None:
         check_scalar(model.batch_size, "batch_size", kind=numbers.Integral, low=1)
@@ -107,6 +109,12 @@ def _run_epochs(model, X, T, rng, batch, loop, epochs, params):
             return
         previous = model.loss_curve_[-1] if model.loss_curve_ else np.inf
         model.loss_curve_.append(loss)
+        stop = model._end_epoch() if hasattr(model, "_end_epoch") and epochs is None else None
+        if stop is not None:
+            if stop:
+                model.converged_ = True
+                return
+            continue
         if epochs is None and 0 <= previous - loss < model.tol:
             model.converged_ = True
             return
@@ -115,16 +123,19 @@ def _run_epochs(model, X, T, rng, batch, loop, epochs, params):
 def sgd_epoch(model, X, T, order, batch):
     """The NumPy form of one epoch: a gradient step on each mini-batch, in ``order``.
 
-    Returns the mean data loss over the epoch, each batch measured before its update.
+    Returns the mean data loss over the samples of ``order``, each batch measured before its
+    update.
     """
     params = model._params()
     total = 0.0
-    for start in range(0, X.shape[0], batch):
+    for start in range(0, len(order), batch):
         idx = order[start:start + batch]
         E, grads = model._loss_and_grads(X[idx], T[idx])
         model._optimizer.step(params, grads)
+        if hasattr(model, "_after_step"):
+            model._after_step()
         total += E * len(idx)
-    return total / X.shape[0]
+    return total / len(order)
 
 
 def l2_penalty(alpha, weights):

@@ -7,15 +7,12 @@ arrays in place from a dict of gradients with the same keys: the model computes 
 the optimizer decides the step, and neither reaches into the other.
 """
 
-import numpy as np
-
-from .._validation import check_scalar
-from .schedules import constant
+from ._base import Optimizer
 
 __all__ = ["SGD"]
 
 
-class SGD:
+class SGD(Optimizer):
     """Gradient descent with an optional learning-rate schedule.
 
     Parameters
@@ -31,32 +28,7 @@ class SGD:
     """
 
     def __init__(self, eta=0.1):
-        self.schedule = eta if callable(eta) else constant(check_scalar(eta, "eta", low=0,
-                                                                        include_low=False))
-        self.t = 0
+        super().__init__(eta)
 
-    @property
-    def eta(self):
-        """The learning rate the next step will use."""
-        return self.schedule(self.t)
-
-    def step(self, params, grads):
-        """Update every parameter in place: params[k] -= eta(t) * grads[k].
-
-        Parameters
-        ----------
-        params : dict of str -> ndarray
-        grads : dict of str -> ndarray
-            Same keys and shapes as ``params``.
-        """
-        missing = set(params) ^ set(grads)
-        if missing:
-            raise KeyError(f"params and grads must have the same keys; differ in {sorted(missing)}")
-        eta = self.eta
-        for name, p in params.items():
-            g = grads[name]
-            if np.shape(g) != np.shape(p):
-                raise ValueError(f"gradient for {name!r} has shape {np.shape(g)}, "
-                                 f"the parameter {np.shape(p)}")
-            p -= eta * g
-        self.t += 1
+    def _update(self, p, g, state, eta):
+        p -= eta * g

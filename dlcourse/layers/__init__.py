@@ -1,0 +1,12 @@
+"""Layers: thin objects over the ``core`` forward/backward pairs, and a Sequential to chain
+them. Later chapters (convolution, recurrence, autoencoders, GANs) add their layers here.
+
+Book: 06_regularization, section "Building networks from layers".
+"""
+
+from .base import Layer
+from .dense import Activation, Affine
+from .regularization import BatchNorm, Dropout
+from .sequential import Sequential
+
+__all__ = ["Activation", "Affine", "BatchNorm", "Dropout", "Layer", "Sequential"]
