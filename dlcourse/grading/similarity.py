@@ -23,7 +23,7 @@ __all__ = ["copied_share", "flags_for_submission"]
 
 N = 5
 MIN_TOKENS = 40
-THRESHOLD = 0.6
+THRESHOLD = 0.8
 
 
 def _tokens(code):
