@@ -250,3 +250,32 @@ def test_marking_sheet_lists_each_written_answer_with_its_question_and_scheme():
     sheet = marking_sheet(nb, "99_demo")
     assert "## q1_answer (2 points)" in sheet and "Why?" in sheet and "Because." in sheet
     assert "1 answer(s), 2 point(s) in all." in sheet
+
+
+def test_an_answer_pasted_from_the_package_is_flagged_and_an_own_one_is_not(tmp_path):
+    import inspect
+    import shutil
+    from pathlib import Path
+
+    from dlcourse.core import perceptron
+    from dlcourse.grading.similarity import copied_share, flags_for_submission
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "solutions" / "01_perceptron", tmp_path / "solutions" / "01_perceptron")
+    release = nbformat.read(root / "exercises" / "01_perceptron" / "01_perceptron.ipynb",
+                            as_version=4)
+    pasted = inspect.getsource(perceptron.perceptron_step)
+    for student, code in (("copier", pasted), ("own", "def perceptron_step(X, t, w, b, eta, "
+                                                       "unit, alpha=0.0):\n    return w, b\n")):
+        nb = nbformat.from_dict(release)
+        for cell in nb.cells:
+            if (cell.metadata.get("nbgrader") or {}).get("grade_id") == "perceptron_step":
+                cell.source = code
+        folder = tmp_path / "_grading" / "submitted" / student / "01_perceptron"
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / "01_perceptron.ipynb")
+    flags = flags_for_submission(tmp_path, "copier", "01_perceptron")
+    assert any("perceptron_step" in f and "100%" in f for f in flags), flags
+    assert not any("perceptron_step" in f for f in flags_for_submission(tmp_path, "own",
+                                                                        "01_perceptron"))
+    assert copied_share("x = 1", pasted) == 0.0
