@@ -14,7 +14,6 @@ The submissions are graded in two course copies side by side (two cores).
 
 import copy
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -33,8 +32,7 @@ from nbgrader.api import Gradebook  # noqa: E402
 from dlcourse.grading.leaks import _norm, html_text, leaks, secret_lines  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_assignments import (ROOT, config_text, filled, is_test, nbg,  # noqa: E402
-                              nbgrader, _env)
+from test_assignments import ROOT, _env, config_text, filled, nbg, nbgrader  # noqa: E402
 
 pytestmark = pytest.mark.grading
 

@@ -78,7 +78,6 @@ def flags_for_submission(root, student, assignment):
     """Messages about one submission's answer cells (empty when nothing looks copied)."""
     import nbformat
 
-    from .sandbox import build_overlays  # noqa: F401 - same location rules as the sandbox
     from .trusted import assignment_references
 
     root = Path(root)

@@ -29,7 +29,6 @@ import ast
 import builtins
 import contextlib
 import io
-import json
 import os
 import time
 import traceback
@@ -255,14 +254,16 @@ class TrustedExecute(Execute):
         sandbox = None
         if sandbox_mode() == "bwrap":
             references = assignment_references(coursedir.root, assignment, source_nb)
-            released = [p for p in source_dir.rglob("*") if p.is_file()
-                        and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts]
-            overlay_dir = Path(os.environ.get("TMPDIR", "/tmp"))
-            sandbox = Sandbox(workdir, released_files=[workdir / p.relative_to(source_dir)
-                                                       for p in released
-                                                       if (workdir / p.relative_to(source_dir)).exists()],
+            # the files released with the notebook, where the submission's folder has them
+            released = [workdir / p.relative_to(source_dir) for p in source_dir.rglob("*")
+                        if p.is_file() and p.suffix != ".ipynb"
+                        and ".ipynb_checkpoints" not in p.parts]
+            sandbox = Sandbox(workdir, released_files=[p for p in released if p.exists()],
                               memory_gib=self.memory_gib, max_processes=self.max_processes)
-            overlays, self.not_removed = build_overlays(references, sandbox.root)
+            overlays, not_removed = build_overlays(references, sandbox.root)
+            if not_removed:
+                self.log.info("compiled or missing, so not removed (the similarity check "
+                              "looks for their use): %s", ", ".join(not_removed))
             sandbox.overlays = overlays
             km = _SandboxKernelManager(transport="ipc", connection_file=sandbox.connection_file)
             km.sandbox = sandbox
