@@ -13,12 +13,15 @@ Book: how_to_use, "Assignments".
   feedback or in the built book.
 """
 
-from .blocking import ACTIVATIONS, PERCEPTRON_STEP, TRAINING, BlockedReferenceError, blocked
+from .blocking import (ACTIVATIONS, BACKPROP, BATCHNORM, DROPOUT, EARLY_STOPPING, GRADCHECK,
+                       OPTIMIZERS, PENALTIES, PERCEPTRON_STEP, TRAINING, BlockedReferenceError,
+                       blocked)
 from .checks import (check_close, check_finite, check_gradient, check_shape, check_type,
                      no_warnings)
 
 __all__ = [
-    "ACTIVATIONS", "PERCEPTRON_STEP", "TRAINING", "BlockedReferenceError", "blocked",
+    "ACTIVATIONS", "BACKPROP", "BATCHNORM", "BlockedReferenceError", "DROPOUT", "EARLY_STOPPING",
+    "GRADCHECK", "OPTIMIZERS", "PENALTIES", "PERCEPTRON_STEP", "TRAINING", "blocked",
     "check_close", "check_finite", "check_gradient", "check_shape", "check_type",
     "no_warnings",
 ]

@@ -38,13 +38,15 @@ is how a learner delegates by accident, and a human reading the notebook still s
 import contextlib
 import importlib
 import linecache
+import sys
 import threading
 import types
 
 from .._numba import dispatcher_type
 
-__all__ = ["ACTIVATIONS", "BlockedReferenceError", "PERCEPTRON_STEP", "TRAINING", "blocked",
-           "forwarded_to"]
+__all__ = ["ACTIVATIONS", "BACKPROP", "BATCHNORM", "BlockedReferenceError", "DROPOUT",
+           "EARLY_STOPPING", "GRADCHECK", "OPTIMIZERS", "PENALTIES", "PERCEPTRON_STEP",
+           "TRAINING", "blocked", "forwarded_to"]
 
 #: the references of chapter 01's tasks, grouped by what a task asks for
 ACTIVATIONS = (
@@ -71,6 +73,85 @@ PERCEPTRON_STEP = (
     "dlcourse.core.perceptron.perceptron_gradient",
     "dlcourse.core.perceptron.perceptron_step",
 ) + TRAINING
+
+#: chapter 04: the backward pass, and the tools that would compute a gradient for the learner
+BACKPROP = (
+    "dlcourse.core.backprop.output_error",
+    "dlcourse.core.backprop.hidden_error",
+    "dlcourse.core.backprop.bias_gradient",
+    "dlcourse.core.backprop.weight_gradient",
+    "dlcourse.core.backprop.network_backward",
+    "dlcourse.core.linear.affine_backward",
+    "dlcourse.kernels.mlp.mlp_sgd_epoch",
+    "dlcourse.models.MLPClassifier",
+    "dlcourse.models.MLPRegressor",
+    "sklearn.neural_network.MLPClassifier",
+    "torch.autograd.backward",
+    "torch.autograd.grad",
+    "torch.Tensor.backward",
+)
+#: chapter 04: finite-difference gradients and gradient checks
+GRADCHECK = (
+    "dlcourse.testing.gradcheck.numerical_gradient",
+    "dlcourse.testing.gradcheck.relative_error",
+    "dlcourse.testing.gradcheck.gradcheck",
+    "dlcourse.grading.checks.check_gradient",
+    "scipy.optimize.approx_fprime",
+    "scipy.optimize.check_grad",
+)
+#: chapter 05: the update rules (each owns its state), and the fused training kernel
+OPTIMIZERS = (
+    "dlcourse.optim.SGD",
+    "dlcourse.optim.Momentum",
+    "dlcourse.optim.Nesterov",
+    "dlcourse.optim.Adagrad",
+    "dlcourse.optim.RMSprop",
+    "dlcourse.optim.Adadelta",
+    "dlcourse.optim.Adam",
+    "dlcourse.optim.Rprop",
+    "dlcourse.optim.DeltaBarDelta",
+    "dlcourse.kernels.mlp_optim.mlp_optim_epoch",
+    "torch.optim.SGD",
+    "torch.optim.Adagrad",
+    "torch.optim.RMSprop",
+    "torch.optim.Adadelta",
+    "torch.optim.Adam",
+    "torch.optim.Rprop",
+)
+#: chapter 06: dropout, as a function pair and as a layer
+DROPOUT = (
+    "dlcourse.core.regularization.dropout_forward",
+    "dlcourse.core.regularization.dropout_backward",
+    "dlcourse.layers.Dropout",
+    "torch.nn.functional.dropout",
+    "torch.nn.Dropout",
+)
+#: chapter 06: batch normalization, (N, D) and spatial, as functions and as a layer
+BATCHNORM = (
+    "dlcourse.core.batchnorm.batchnorm_forward",
+    "dlcourse.core.batchnorm.batchnorm_backward",
+    "dlcourse.core.batchnorm.spatial_batchnorm_forward",
+    "dlcourse.core.batchnorm.spatial_batchnorm_backward",
+    "dlcourse.layers.BatchNorm",
+    "torch.nn.functional.batch_norm",
+    "torch.nn.BatchNorm1d",
+)
+#: chapter 06: weight penalties and the max-norm projection
+PENALTIES = (
+    "dlcourse.core.regularization.l2_penalty",
+    "dlcourse.core.regularization.l1_penalty",
+    "dlcourse.core.regularization.elastic_net_penalty",
+    "dlcourse.core.regularization.max_norm_project",
+)
+#: chapter 06: early stopping as the estimators do it
+EARLY_STOPPING = (
+    "dlcourse.models._training.EarlyStopping",
+    "dlcourse.models._training.validation_split",
+)
+
+# Importing PyTorch takes seconds and much memory, so its references are blocked only when
+# the notebook has imported it already (a learner who never imported it cannot call it).
+_BLOCKED_ONCE_IMPORTED = ("torch",)
 
 _PACKAGE_NAMES = {"dlcourse": "dlcourse's", "sklearn": "scikit-learn's", "scipy": "SciPy's",
                   "numpy": "NumPy's"}
@@ -129,6 +210,8 @@ def _resolve(target):
     if not isinstance(target, str):
         return None, None, target
     parts = target.split(".")
+    if parts[0] in _BLOCKED_ONCE_IMPORTED and parts[0] not in sys.modules:
+        return None
     for cut in range(len(parts) - 1, 0, -1):
         try:
             obj = importlib.import_module(".".join(parts[:cut]))

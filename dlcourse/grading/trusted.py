@@ -156,7 +156,10 @@ def assignment_references(course_root, assignment, source_nb):
         chapters = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("chapters", {})
         grading = ((chapters.get(assignment) or {}).get("assignment") or {}).get("grading") or {}
         keep = set(grading.get("keep", []))
-    return [t for t in blocked_targets(source_nb) if t not in keep]
+    # PyTorch stays whole: rewriting its modules could break it, and importing it to find them
+    # costs seconds; a test's blocked(...) still switches it off once the notebook imported it
+    return [t for t in blocked_targets(source_nb) if t not in keep
+            and t.split(".")[0] not in blocking._BLOCKED_ONCE_IMPORTED]
 
 
 # --- nbgrader preprocessors -------------------------------------------------------------------
