@@ -1,6 +1,8 @@
 # dlcourse: the README's commands. Each target installs what it needs into .venv first.
 #   make book         build the book into _build/html (executed, offline)
 #   make test         run the whole test suite (includes a strict book build)
+# Students:
+#   make work A=<id>  your own copy of an assignment in work/<id>/ (git ignores it)
 # Instructors:
 #   make assignments  regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 #   make autograde    autograde every submission under _grading/submitted/ (sandboxed)
@@ -20,8 +22,9 @@ STAMP := $(VENV)/.stamp-install
 # come from the environment, as if it were activated
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
+RELEASED := $(notdir $(wildcard exercises/[0-9][0-9]_*))
 
-.PHONY: install book test assignments autograde marking feedback grades bench clean
+.PHONY: install book test work assignments autograde marking feedback grades bench clean
 
 install: $(STAMP)
 
@@ -45,6 +48,23 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# A student's copy lives in work/<id>/, which git ignores and no command ever deletes
+# (`make assignments` rewrites exercises/). FRESH=1 starts again from the release and keeps the
+# old copy beside it as work/<id>.<date-time>/.
+work:
+	@test -n "$(A)" || { echo "say which assignment: make work A=<id>, one of: $(RELEASED)"; exit 2; }
+	@test -f exercises/$(A)/$(A).ipynb || { echo "there is no assignment '$(A)'; choose one of: $(RELEASED)"; exit 2; }
+	@if [ -e work/$(A) ] && [ -z "$(FRESH)" ]; then \
+	  echo "work/$(A)/ exists and holds your work; nothing copied."; \
+	  echo "To start again from the release: make work A=$(A) FRESH=1 (your copy is kept beside it)"; \
+	elif [ -e work/$(A) ]; then \
+	  old=work/$(A).$$(date +%Y%m%d-%H%M%S); mv work/$(A) $$old && \
+	  mkdir -p work && cp -R exercises/$(A) work/$(A) && \
+	  echo "fresh copy in work/$(A)/; your previous copy is in $$old/"; \
+	else \
+	  mkdir -p work && cp -R exercises/$(A) work/$(A) && echo "your copy: work/$(A)/$(A).ipynb"; \
+	fi
 
 # nbgrader reads nbgrader_config.py from the repo root: solutions/ -> exercises/, the rest
 # under _grading/. Submissions go to _grading/submitted/<student>/<assignment>/.
