@@ -19,6 +19,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     SaveAutoGrades)
 
 from dlcourse.grading.feedback import HideHiddenTests
+from dlcourse.grading.offline import OfflineFeedback
 from dlcourse.grading.trusted import DropDuplicateIds, RestoreCells, TrustedExecute
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
@@ -71,4 +72,19 @@ c.Validator.width = 1000
 c.ExportApp.plugin_class = "dlcourse.grading.export.GradesExport"
 
 # Feedback shows scores and visible tests, never the hidden tests (nbgrader would show them).
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+# It is read offline: math is drawn as MathML (no CDN), and links to the book go to the
+# published book (`html: baseurl` in _config.yml) or name the page when there is none.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, OfflineFeedback,
+                                    CSSHTMLHeaderPreprocessor]
+
+
+def _book_url():
+    try:
+        import yaml
+        with open(os.path.join(ROOT, "_config.yml"), encoding="utf-8") as f:
+            return ((yaml.safe_load(f) or {}).get("html") or {}).get("baseurl") or ""
+    except (OSError, ImportError):
+        return ""
+
+
+c.OfflineFeedback.book_url = _book_url()

@@ -432,8 +432,35 @@ def test_feedback_shows_scores_but_no_hidden_test_and_no_solution(graded):
             assert marker not in text, f"feedback for {student} contains {marker!r}"
 
 
+def test_feedback_draws_math_without_a_network_and_has_no_broken_book_link(graded):
+    html = Path(graded.feedback["stub"]).read_text(encoding="utf-8")
+    markdown = "".join(c.source for c in graded.source.cells if c.cell_type == "markdown")
+    if "$" in markdown:
+        assert "<math" in html, "feedback should draw the notebook's math as MathML"
+    assert "../book/" not in html, "a relative link to the book does not resolve from feedback"
+
+
 def test_validator_passes_the_source_and_fails_every_test_of_the_stub(graded):
     assert graded.validate_source == {}, f"the source fails validation: {graded.validate_source}"
     assert "changed" not in graded.validate_stub and "type_changed" not in graded.validate_stub
     assert "passed" not in graded.validate_stub, \
         f"test cells pass on the stub: {graded.validate_stub.get('passed')}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_visible_assert_says_what_it_expected(assignment):
+    """A student sees the visible part of a test cell; a bare `assert` fails with an empty
+    `AssertionError:` (the check_* helpers and an assert's message say what was expected)."""
+    import ast
+    source = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    bare = []
+    for cell in source.cells:
+        if not is_test(cell):
+            continue
+        visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        visible = "\n".join(line for line in visible.split("\n")
+                            if not line.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(visible)):
+            if isinstance(node, ast.Assert) and node.msg is None:
+                bare.append(f"{nbg(cell)['grade_id']}: {ast.unparse(node)[:80]}")
+    assert not bare, "visible asserts without a message:\n" + "\n".join(bare)

@@ -72,13 +72,15 @@ def check_type(value, types, name):
         _fail(f"`{name}` should be a {listed}, got {type(value).__name__}: {_short(value)}")
 
 
-def check_shape(value, shape, name):
-    """Fail unless ``value`` (as an array) has ``shape``; ``None`` in ``shape`` matches any size."""
+def check_shape(value, shape, name, hint=None):
+    """Fail unless ``value`` (as an array) has ``shape``; ``None`` in ``shape`` matches any size.
+
+    ``hint``, when given, is said after the shapes in place of the generic advice."""
     __tracebackhide__ = True
-    _shaped(value, shape, name)
+    _shaped(value, shape, name, hint)
 
 
-def _shaped(value, shape, name):
+def _shaped(value, shape, name, given_hint=None):
     __tracebackhide__ = True
     arr = _as_array(value, name)
     shape = tuple(shape)
@@ -95,7 +97,7 @@ def _shaped(value, shape, name):
         elif arr.ndim == len(shape) and arr.size and sorted(arr.shape) == sorted(
                 s for s in shape if s is not None) and None not in shape:
             hint = "the axes look swapped; check for a missing or extra transpose (.T)"
-        _fail(f"`{name}` should have shape {wanted} but has shape {arr.shape}", hint)
+        _fail(f"`{name}` should have shape {wanted} but has shape {arr.shape}", given_hint or hint)
     return arr
 
 
