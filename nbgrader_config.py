@@ -88,3 +88,6 @@ def _book_url():
 
 
 c.OfflineFeedback.book_url = _book_url()
+# The formgrader renders each submission with an HTMLExporter built from this configuration:
+# the same MathML there, so an instructor grading offline reads the math too.
+c.HTMLExporter.preprocessors = [OfflineFeedback]

@@ -54,3 +54,16 @@ def test_the_course_configures_it_for_feedback():
     from pathlib import Path
     config = (Path(__file__).resolve().parents[1] / "nbgrader_config.py").read_text()
     assert "OfflineFeedback" in config.split("GenerateFeedback.preprocessors")[1]
+
+
+def test_the_formgrader_exporter_draws_math_too():
+    """nbgrader's formgrader renders submissions with HTMLExporter(config=<nbgrader config>)."""
+    from pathlib import Path
+
+    from nbconvert import HTMLExporter
+    from traitlets.config.loader import PyFileConfigLoader
+    root = Path(__file__).resolve().parents[1]
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("A rule $y = f(a)$.")])
+    html, _ = HTMLExporter(config=config).from_notebook_node(nb)
+    assert "<math" in html and "$y = f(a)$" not in html
