@@ -38,6 +38,7 @@ arithmetic at high intensity. :mod:`dlcourse.kernels.conv` has compiled loops fo
 
 import numpy as np
 
+from .._numba import resolve_backend
 from .._validation import as_float
 
 __all__ = ["border_padding", "col2im", "conv2d_backward", "conv2d_forward", "conv_output_size",
@@ -167,7 +168,15 @@ def col2im(cols, x_shape, KH, KW, stride):
     return dx_pad
 
 
-def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col"):
+def _copies(backend):
+    """(im2col, col2im) of the chosen backend; the compiled pair has the same signatures."""
+    if resolve_backend(backend, numba_wins=True) == "numba":
+        from ..kernels import conv as compiled     # imported on first use: core stays NumPy
+        return compiled.im2col, compiled.col2im
+    return im2col, col2im
+
+
+def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="auto"):
     """Convolution layer forward, (C1).
 
     Parameters
@@ -179,6 +188,9 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col"):
     padding : int or {"valid", "same", "full"}, default=0
     method : {"im2col", "direct"}
         One matrix product over copied windows, or a loop over output positions.
+    backend : {"auto", "numpy", "numba"}
+        For ``"im2col"``: who copies the windows, NumPy views or the compiled loops of
+        :mod:`dlcourse.kernels.conv` ("auto": compiled when Numba is there).
 
     Returns
     -------
@@ -193,8 +205,10 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col"):
     Ho = conv_output_size(H, KH, stride, p_h)
     Wo = conv_output_size(Wd, KW, stride, p_w)
     x_pad = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w))) if p_h or p_w else x
+    copies = None
     if method == "im2col":
-        cols = im2col(x_pad, KH, KW, stride)                       # (N Ho Wo, C KH KW)
+        copies = _copies(backend)
+        cols = copies[0](x_pad, KH, KW, stride)                    # (N Ho Wo, C KH KW)
         y = (cols @ W.reshape(F, -1).T).reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
         y = np.ascontiguousarray(y)
     elif method == "direct":
@@ -208,7 +222,7 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col"):
         raise ValueError(f"method must be 'im2col' or 'direct', got {method!r}")
     if b is not None:
         y += b[None, :, None, None]
-    return y, (x_pad.shape, x_pad if cols is None else cols, W, stride, (p_h, p_w), method,
+    return y, (x_pad.shape, x_pad if cols is None else cols, W, stride, (p_h, p_w), copies,
                b is not None)
 
 
@@ -227,7 +241,7 @@ def conv2d_backward(dout, cache):
     dW : ndarray of shape (F, C, KH, KW)
     db : ndarray of shape (F,), or None when the forward pass had no bias
     """
-    x_shape, kept, W, stride, (p_h, p_w), method, has_bias = cache
+    x_shape, kept, W, stride, (p_h, p_w), copies, has_bias = cache
     N, C, Hp, Wp = x_shape
     F, _, KH, KW = W.shape
     Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
@@ -236,11 +250,11 @@ def conv2d_backward(dout, cache):
         raise ValueError(f"dout must have the shape of the forward output {(N, F, Ho, Wo)}, "
                          f"got {dout.shape}")
     db = dout.sum(axis=(0, 2, 3)) if has_bias else None                  # (C3)
-    if method == "im2col":
+    if copies is not None:                                               # im2col
         cols = kept
         d_rows = dout.transpose(0, 2, 3, 1).reshape(N * Ho * Wo, F)      # one row per window
         dW = (d_rows.T @ cols).reshape(W.shape)                          # (C4)
-        dx_pad = col2im(d_rows @ W.reshape(F, -1), x_shape, KH, KW, stride)   # (C5)
+        dx_pad = copies[1](d_rows @ W.reshape(F, -1), x_shape, KH, KW, stride)   # (C5)
     else:
         x_pad = kept
         dW = np.zeros(W.shape, dtype=np.result_type(dout, W))

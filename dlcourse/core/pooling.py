@@ -23,6 +23,7 @@ Where windows overlap (stride < size) a pixel collects from every window it belo
 
 import numpy as np
 
+from .._numba import resolve_backend
 from .._validation import as_float
 from .conv import conv_output_size
 
@@ -62,7 +63,7 @@ def _check_dout(dout, shape):
     return dout
 
 
-def maxpool_forward(x, size=2, stride=None):
+def maxpool_forward(x, size=2, stride=None, backend="numpy"):
     """Max pooling, (P1).
 
     Parameters
@@ -72,6 +73,9 @@ def maxpool_forward(x, size=2, stride=None):
         Window side.
     stride : int, optional
         Step between windows; ``size`` by default.
+    backend : {"numpy", "numba", "auto"}, default="numpy"
+        NumPy over a view of the windows, or the compiled loops of
+        :mod:`dlcourse.kernels.conv` (same numbers, same winners).
 
     Returns
     -------
@@ -79,15 +83,22 @@ def maxpool_forward(x, size=2, stride=None):
     cache : tuple
     """
     x, windows, stride = _windows(x, size, stride, "maxpool_forward")
+    if resolve_backend(backend, numba_wins=True) == "numba":
+        from ..kernels import conv as compiled     # imported on first use: core stays NumPy
+        y, winner = compiled.maxpool_forward(np.ascontiguousarray(x), size, stride)
+        return y, (x.shape, winner, size, stride, compiled.maxpool_backward)
     winner = windows.argmax(axis=-1)              # the first maximum in reading order
     y = np.take_along_axis(windows, winner[..., None], axis=-1)[..., 0]
-    return y, (x.shape, winner, size, stride)
+    return y, (x.shape, winner, size, stride, None)
 
 
 def maxpool_backward(dout, cache):
     """(P4): dE/dx of max pooling, shape (N, C, H, W)."""
-    x_shape, winner, size, stride = cache
+    x_shape, winner, size, stride, compiled_backward = cache
     dout = _check_dout(dout, winner.shape)
+    if compiled_backward is not None:
+        return compiled_backward(np.ascontiguousarray(dout), winner, x_shape[2], x_shape[3],
+                                 size, stride)
     d_windows = np.zeros(winner.shape + (size * size,), dtype=dout.dtype)
     np.put_along_axis(d_windows, winner[..., None], dout[..., None], axis=-1)
     return _spread(d_windows, x_shape, size, stride)

@@ -1,0 +1,114 @@
+"""Compiled loops of the convolution layer: the window copies (im2col, col2im), max pooling,
+and the direct convolution of one channel.
+
+Book: 12_cnn, section "Two forms of one layer".
+
+:mod:`dlcourse.core.conv` builds im2col from NumPy views, which is short but makes NumPy walk
+a six-dimensional strided view; here the copy is the loop it is, and writes each window's
+values in the order the matrix product reads them. ``col2im`` adds back without the
+temporary arrays of the NumPy form. Max pooling keeps the index of each window's winner
+(the first maximum in reading order, as in :mod:`dlcourse.core.pooling`), so the backward
+pass is one scatter. Every kernel gives the same numbers as its NumPy form (tests/test_conv_kernels.py).
+"""
+
+import numpy as np
+
+from .._numba import njit
+
+__all__ = ["col2im", "conv2d_single", "im2col", "maxpool_backward", "maxpool_forward"]
+
+
+@njit
+def im2col(x_pad, KH, KW, stride):
+    """Every KH x KW window of x_pad (N, C, Hp, Wp) as a row of cols (N Ho Wo, C KH KW)."""
+    N, C, Hp, Wp = x_pad.shape
+    Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
+    cols = np.empty((N * Ho * Wo, C * KH * KW), dtype=x_pad.dtype)
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                r = (n * Ho + i) * Wo + j
+                k = 0
+                for c in range(C):
+                    for u in range(KH):
+                        for v in range(KW):
+                            cols[r, k] = x_pad[n, c, i * stride + u, j * stride + v]
+                            k += 1
+    return cols
+
+
+@njit
+def col2im(cols, x_shape, KH, KW, stride):
+    """The adjoint of :func:`im2col`: every row added back onto its window; x_shape is
+    (N, C, Hp, Wp)."""
+    N, C, Hp, Wp = x_shape
+    Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
+    dx = np.zeros((N, C, Hp, Wp), dtype=cols.dtype)
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                r = (n * Ho + i) * Wo + j
+                k = 0
+                for c in range(C):
+                    for u in range(KH):
+                        for v in range(KW):
+                            dx[n, c, i * stride + u, j * stride + v] += cols[r, k]
+                            k += 1
+    return dx
+
+
+@njit
+def conv2d_single(x, w, stride):
+    """Direct convolution (cross-correlation) of one image x (H, W) with one kernel w (KH, KW):
+    the definition (C1) for one channel, as loops."""
+    H, W = x.shape
+    KH, KW = w.shape
+    Ho, Wo = (H - KH) // stride + 1, (W - KW) // stride + 1
+    y = np.zeros((Ho, Wo), dtype=x.dtype)
+    for i in range(Ho):
+        for j in range(Wo):
+            total = 0.0
+            for u in range(KH):
+                for v in range(KW):
+                    total += w[u, v] * x[i * stride + u, j * stride + v]
+            y[i, j] = total
+    return y
+
+
+@njit
+def maxpool_forward(x, size, stride):
+    """Max pooling of x (N, C, H, W); returns y (N, C, Ho, Wo) and the winners' flat index
+    u * size + v inside each window (the first maximum in reading order)."""
+    N, C, H, W = x.shape
+    Ho, Wo = (H - size) // stride + 1, (W - size) // stride + 1
+    y = np.empty((N, C, Ho, Wo), dtype=x.dtype)
+    winner = np.empty((N, C, Ho, Wo), dtype=np.int64)
+    for n in range(N):
+        for c in range(C):
+            for i in range(Ho):
+                for j in range(Wo):
+                    best = x[n, c, i * stride, j * stride]
+                    where = 0
+                    for u in range(size):
+                        for v in range(size):
+                            value = x[n, c, i * stride + u, j * stride + v]
+                            if value > best:          # strictly greater: the first one stays
+                                best = value
+                                where = u * size + v
+                    y[n, c, i, j] = best
+                    winner[n, c, i, j] = where
+    return y, winner
+
+
+@njit
+def maxpool_backward(dout, winner, H, W, size, stride):
+    """dE/dx of max pooling: each delta added to its window's winner; shape (N, C, H, W)."""
+    N, C, Ho, Wo = dout.shape
+    dx = np.zeros((N, C, H, W), dtype=dout.dtype)
+    for n in range(N):
+        for c in range(C):
+            for i in range(Ho):
+                for j in range(Wo):
+                    k = winner[n, c, i, j]
+                    dx[n, c, i * stride + k // size, j * stride + k % size] += dout[n, c, i, j]
+    return dx
