@@ -5,8 +5,10 @@ Book: 06_regularization, section "Building networks from layers".
 """
 
 from .base import Layer
+from .conv import Conv2D, Flatten, Pool2D
 from .dense import Activation, Affine
 from .regularization import BatchNorm, Dropout
 from .sequential import Sequential
 
-__all__ = ["Activation", "Affine", "BatchNorm", "Dropout", "Layer", "Sequential"]
+__all__ = ["Activation", "Affine", "BatchNorm", "Conv2D", "Dropout", "Flatten", "Layer", "Pool2D",
+           "Sequential"]
