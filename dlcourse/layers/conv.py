@@ -14,7 +14,7 @@ from ..core.pooling import (avgpool_backward, avgpool_forward, l2pool_backward, 
                             maxpool_backward, maxpool_forward)
 from .base import Layer
 
-__all__ = ["Conv2D", "Flatten", "Pool2D"]
+__all__ = ["Conv2D", "Flatten", "Pool2D", "Unflatten"]
 
 
 class Conv2D(Layer):
@@ -126,3 +126,29 @@ class Flatten(Layer):
 
     def __repr__(self):
         return "Flatten()"
+
+
+class Unflatten(Layer):
+    """(N, D) -> (N, C, H, W): rows of pixels (as scikit-learn passes images) to images.
+
+    Parameters
+    ----------
+    shape : tuple (C, H, W)
+    """
+
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = tuple(int(v) for v in shape)
+
+    def forward(self, x, train=True):
+        if x.ndim != 2 or x.shape[1] != int(np.prod(self.shape)):
+            raise ValueError(f"expected rows of {int(np.prod(self.shape))} pixels "
+                             f"(images of shape {self.shape}), got an array of shape {x.shape}")
+        self._cache = x.shape
+        return x.reshape((x.shape[0],) + self.shape)
+
+    def backward(self, dout):
+        return dout.reshape(self._need_cache())
+
+    def __repr__(self):
+        return f"Unflatten({self.shape})"

@@ -2,6 +2,7 @@
 
 from ._gd import DivergenceWarning
 from .boltzmann import BoltzmannMachine
+from .convnet import ConvNetClassifier
 from .dbn import DBN
 from .hopfield import HopfieldNetwork
 from .linear_regression import LinearRegression
@@ -10,6 +11,6 @@ from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 from .rbm import BernoulliRBM
 
-__all__ = ["BernoulliRBM", "BoltzmannMachine", "DBN", "DivergenceWarning", "HopfieldNetwork",
+__all__ = ["BernoulliRBM", "BoltzmannMachine", "ConvNetClassifier", "DBN", "DivergenceWarning", "HopfieldNetwork",
            "LinearRegression", "LogisticRegression", "MLPClassifier", "MLPRegressor",
            "Perceptron"]

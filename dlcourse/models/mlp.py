@@ -40,6 +40,9 @@ NUMBA_MAX_BATCH = 256
 class _BaseMLP(BaseEstimator):
     """Shared machinery; see :class:`MLPClassifier` and :class:`MLPRegressor`."""
 
+    # whether a compiled whole-network form exists (the ConvNet's backend means its layers')
+    _fused_form = True
+
     def _check_params(self):
         sizes = self.hidden_layer_sizes
         if isinstance(sizes, numbers.Integral):
@@ -60,7 +63,7 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
         self._fused_rule = self._fused_rule_name()
         supported = self._fused_rule is not None
-        if self.backend == "numba" and not supported:
+        if self._fused_form and self.backend == "numba" and not supported:
             raise ValueError(
                 "backend='numba' supports optimizer='sgd' (with or without momentum) and "
                 "optimizer='adam' given by name, a constant eta, penalty='l2', no dropout, "
@@ -127,14 +130,18 @@ class _BaseMLP(BaseEstimator):
         E, delta = network_loss(A_L, self._output_function(A_L), T, self.output, self.loss)
         self.net_.backward(delta)
         grads = self.net_.grads
-        for key, W in zip(self._weight_keys, self.W_):
+        for key, W in zip(self._weight_keys, self._penalised()):
             grads[key] = add_penalty_gradient(self, grads[key], W)
         return E, grads
 
+    def _penalised(self):
+        """The weight arrays the penalty applies to, in the order of ``_weight_keys``."""
+        return self.W_
+
     def _penalty(self):
         if self.penalty == "l2":
-            return l2_penalty(self.alpha, self.W_)
-        return penalty_value(self, self.W_)
+            return l2_penalty(self.alpha, self._penalised())
+        return penalty_value(self, self._penalised())
 
     def _after_step(self):
         if self.max_norm is not None:
@@ -146,7 +153,7 @@ class _BaseMLP(BaseEstimator):
         return None if stopper is None else stopper.end_epoch()
 
     def _run_epoch(self, X, T, order, batch):
-        if self.backend_ != "numba":
+        if self.backend_ != "numba" or not self._fused_form:
             n = len(order)
             if self.batch_norm and n > batch and n % batch == 1:
                 # a last mini-batch of one sample has no batch variance: leave that sample
