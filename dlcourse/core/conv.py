@@ -122,7 +122,7 @@ def _check(x, W, b):
 
 
 def im2col(x_pad, KH, KW, stride):
-    """Every KH x KW window of the padded images as one row.
+    """Every KH x KW window of the padded images as one column.
 
     Parameters
     ----------
@@ -131,23 +131,26 @@ def im2col(x_pad, KH, KW, stride):
 
     Returns
     -------
-    cols : ndarray of shape (N * H_out * W_out, C * KH * KW)
-        Row ``(n * H_out + i) * W_out + j`` is the window of output pixel (i, j) of sample n,
-        flattened in the order (c, u, v), the order of ``W.reshape(F, -1)``.
+    cols : ndarray of shape (C * KH * KW, N * H_out * W_out)
+        Column ``(n * H_out + i) * W_out + j`` is the window of output pixel (i, j) of sample
+        n, flattened in the order (c, u, v), the order of ``W.reshape(F, -1)``; so
+        ``W.reshape(F, -1) @ cols`` is every output pixel of every map at once. (Columns,
+        not rows: then row k holds one kernel offset for all windows, which for stride 1 is
+        a run of neighbouring pixels, and the copy reads and writes memory in order.)
     """
     N, C, Hp, Wp = x_pad.shape
     Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
     windows = np.lib.stride_tricks.sliding_window_view(x_pad, (KH, KW), axis=(2, 3))
     windows = windows[:, :, ::stride, ::stride][:, :, :Ho, :Wo]     # (N, C, Ho, Wo, KH, KW)
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * Ho * Wo, C * KH * KW)
+    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, N * Ho * Wo)
 
 
 def col2im(cols, x_shape, KH, KW, stride):
-    """The adjoint of :func:`im2col`: add every row back onto the window it was copied from.
+    """The adjoint of :func:`im2col`: add every column back onto the window it came from.
 
     Parameters
     ----------
-    cols : ndarray of shape (N * H_out * W_out, C * KH * KW)
+    cols : ndarray of shape (C * KH * KW, N * H_out * W_out)
     x_shape : tuple (N, C, Hp, Wp)
         Shape of the padded images.
 
@@ -158,13 +161,13 @@ def col2im(cols, x_shape, KH, KW, stride):
     """
     N, C, Hp, Wp = x_shape
     Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
-    blocks = cols.reshape(N, Ho, Wo, C, KH, KW)
+    blocks = cols.reshape(C, KH, KW, N, Ho, Wo)
     dx_pad = np.zeros(x_shape, dtype=cols.dtype)
     # one strided slice per kernel offset (u, v): KH KW additions of whole arrays
     for u in range(KH):
         for v in range(KW):
             dx_pad[:, :, u:u + stride * Ho:stride, v:v + stride * Wo:stride] += \
-                blocks[:, :, :, :, u, v].transpose(0, 3, 1, 2)
+                blocks[:, u, v].transpose(1, 0, 2, 3)
     return dx_pad
 
 
@@ -208,8 +211,8 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="
     copies = None
     if method == "im2col":
         copies = _copies(backend)
-        cols = copies[0](x_pad, KH, KW, stride)                    # (N Ho Wo, C KH KW)
-        y = (cols @ W.reshape(F, -1).T).reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
+        cols = copies[0](x_pad, KH, KW, stride)                    # (C KH KW, N Ho Wo)
+        y = (W.reshape(F, -1) @ cols).reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3)
         y = np.ascontiguousarray(y)
     elif method == "direct":
         cols = None
@@ -252,9 +255,9 @@ def conv2d_backward(dout, cache):
     db = dout.sum(axis=(0, 2, 3)) if has_bias else None                  # (C3)
     if copies is not None:                                               # im2col
         cols = kept
-        d_rows = dout.transpose(0, 2, 3, 1).reshape(N * Ho * Wo, F)      # one row per window
-        dW = (d_rows.T @ cols).reshape(W.shape)                          # (C4)
-        dx_pad = copies[1](d_rows @ W.reshape(F, -1), x_shape, KH, KW, stride)   # (C5)
+        d = dout.transpose(1, 0, 2, 3).reshape(F, N * Ho * Wo)          # a column per window
+        dW = (d @ cols.T).reshape(W.shape)                               # (C4)
+        dx_pad = copies[1](W.reshape(F, -1).T @ d, x_shape, KH, KW, stride)     # (C5)
     else:
         x_pad = kept
         dW = np.zeros(W.shape, dtype=np.result_type(dout, W))

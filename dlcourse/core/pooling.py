@@ -31,14 +31,22 @@ __all__ = ["avgpool_backward", "avgpool_forward", "l2pool_backward", "l2pool_for
            "maxpool_backward", "maxpool_forward"]
 
 
-def _windows(x, size, stride, name):
-    """(N, C, Ho, Wo, size * size) view of every window, after checking shapes."""
+def _check_pool(x, size, stride, name):
+    """x as a float array and the stride, after checking that the windows fit."""
     x = as_float(x)
     if x.ndim != 4:
         raise ValueError(f"{name} needs x of shape (N, C, H, W), got {x.shape}")
     stride = size if stride is None else stride
-    Ho = conv_output_size(x.shape[2], size, stride)
-    Wo = conv_output_size(x.shape[3], size, stride)
+    conv_output_size(x.shape[2], size, stride)
+    conv_output_size(x.shape[3], size, stride)
+    return x, stride
+
+
+def _windows(x, size, stride, name):
+    """(N, C, Ho, Wo, size * size) array of every window, after checking shapes."""
+    x, stride = _check_pool(x, size, stride, name)
+    Ho = (x.shape[2] - size) // stride + 1
+    Wo = (x.shape[3] - size) // stride + 1
     windows = np.lib.stride_tricks.sliding_window_view(x, (size, size), axis=(2, 3))
     windows = windows[:, :, ::stride, ::stride][:, :, :Ho, :Wo]
     return x, windows.reshape(*windows.shape[:4], size * size), stride
@@ -82,11 +90,12 @@ def maxpool_forward(x, size=2, stride=None, backend="numpy"):
     y : ndarray of shape (N, C, H_out, W_out)
     cache : tuple
     """
-    x, windows, stride = _windows(x, size, stride, "maxpool_forward")
     if resolve_backend(backend, numba_wins=True) == "numba":
         from ..kernels import conv as compiled     # imported on first use: core stays NumPy
+        x, stride = _check_pool(x, size, stride, "maxpool_forward")
         y, winner = compiled.maxpool_forward(np.ascontiguousarray(x), size, stride)
         return y, (x.shape, winner, size, stride, compiled.maxpool_backward)
+    x, windows, stride = _windows(x, size, stride, "maxpool_forward")
     winner = windows.argmax(axis=-1)              # the first maximum in reading order
     y = np.take_along_axis(windows, winner[..., None], axis=-1)[..., 0]
     return y, (x.shape, winner, size, stride, None)

@@ -20,40 +20,44 @@ __all__ = ["col2im", "conv2d_single", "im2col", "maxpool_backward", "maxpool_for
 
 @njit
 def im2col(x_pad, KH, KW, stride):
-    """Every KH x KW window of x_pad (N, C, Hp, Wp) as a row of cols (N Ho Wo, C KH KW)."""
+    """Every KH x KW window of x_pad (N, C, Hp, Wp) as a column of cols (C KH KW, N Ho Wo).
+
+    The loops run over the kernel offset (c, u, v) outside and the output pixels inside: for
+    stride 1 the innermost loop copies a run of neighbouring pixels into neighbouring
+    places, which the compiler turns into vector loads and stores."""
     N, C, Hp, Wp = x_pad.shape
     Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
-    cols = np.empty((N * Ho * Wo, C * KH * KW), dtype=x_pad.dtype)
-    for n in range(N):
-        for i in range(Ho):
-            for j in range(Wo):
-                r = (n * Ho + i) * Wo + j
-                k = 0
-                for c in range(C):
-                    for u in range(KH):
-                        for v in range(KW):
-                            cols[r, k] = x_pad[n, c, i * stride + u, j * stride + v]
-                            k += 1
+    cols = np.empty((C * KH * KW, N * Ho * Wo), dtype=x_pad.dtype)
+    for c in range(C):
+        for u in range(KH):
+            for v in range(KW):
+                k = (c * KH + u) * KW + v
+                for n in range(N):
+                    for i in range(Ho):
+                        r = (n * Ho + i) * Wo
+                        row = i * stride + u
+                        for j in range(Wo):
+                            cols[k, r + j] = x_pad[n, c, row, j * stride + v]
     return cols
 
 
 @njit
 def col2im(cols, x_shape, KH, KW, stride):
-    """The adjoint of :func:`im2col`: every row added back onto its window; x_shape is
+    """The adjoint of :func:`im2col`: every column added back onto its window; x_shape is
     (N, C, Hp, Wp)."""
     N, C, Hp, Wp = x_shape
     Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
     dx = np.zeros((N, C, Hp, Wp), dtype=cols.dtype)
-    for n in range(N):
-        for i in range(Ho):
-            for j in range(Wo):
-                r = (n * Ho + i) * Wo + j
-                k = 0
-                for c in range(C):
-                    for u in range(KH):
-                        for v in range(KW):
-                            dx[n, c, i * stride + u, j * stride + v] += cols[r, k]
-                            k += 1
+    for c in range(C):
+        for u in range(KH):
+            for v in range(KW):
+                k = (c * KH + u) * KW + v
+                for n in range(N):
+                    for i in range(Ho):
+                        r = (n * Ho + i) * Wo
+                        row = i * stride + u
+                        for j in range(Wo):
+                            dx[n, c, row, j * stride + v] += cols[k, r + j]
     return dx
 
 

@@ -1,0 +1,139 @@
+"""Convolution 5x5 + max-pooling 2x2, forward and backward, side by side with PyTorch; and one
+training epoch of the digits ConvNet.
+
+Book: 12_cnn. Run: ``python benchmarks/bench_conv.py`` (``--quick`` for a smoke test).
+
+Shapes (batch 32): 1 -> 8 channels on 28x28 images, and 8 -> 16 channels on 12x12. Methods:
+dlcourse's im2col form with the windows copied by compiled loops ("dlcourse numba"), the
+same form with NumPy views ("dlcourse numpy"), the direct loops over output positions
+("dlcourse direct"), and PyTorch's ``conv2d`` + ``max_pool2d`` with autograd. The epoch:
+the 8x8 digits (1,797 images, batch 32, Adam) through conv 3x3 (8 maps, same padding) ->
+ReLU -> max-pool 2 -> softmax, dlcourse's ConvNetClassifier against the same network in
+PyTorch. Times are medians of repeats interleaved round-robin in one process; 1-thread runs
+are timed by process CPU time, 2-thread runs by wall time (``_timing.clock_for``).
+"""
+
+import argparse
+import statistics
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from _timing import clock_for  # noqa: E402  (benchmarks/ is the script folder)
+
+from dlcourse.core.conv import conv2d_backward, conv2d_forward
+from dlcourse.core.pooling import maxpool_backward, maxpool_forward
+from dlcourse.data import load_digits
+from dlcourse.models import ConvNetClassifier
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+SHAPES = {"1->8 on 28x28": (32, 1, 28, 28, 8), "8->16 on 12x12": (32, 8, 12, 12, 16)}
+
+
+def dlcourse_layer(method, backend):
+    def run(x, W, b):
+        y, c1 = conv2d_forward(x, W, b, method=method, backend=backend)
+        z, c2 = maxpool_forward(y, 2, backend=backend)
+        conv2d_backward(maxpool_backward(np.ones_like(z), c2), c1)
+    return run
+
+
+def torch_layer(x, W, b):
+    xt = torch.from_numpy(x).requires_grad_()
+    Wt = torch.from_numpy(W).requires_grad_()
+    bt = torch.from_numpy(b).requires_grad_()
+    torch.nn.functional.max_pool2d(torch.nn.functional.conv2d(xt, Wt, bt), 2).sum().backward()
+
+
+def dlcourse_epoch(X, t):
+    ConvNetClassifier(conv_layers=((8, 3),), max_epochs=1, batch_size=32, eta=0.01,
+                      dtype=X.dtype.type, rng=0).fit(X, t)
+
+
+def torch_epoch(X, t):
+    torch.manual_seed(0)
+    dtype = torch.float32 if X.dtype == np.float32 else torch.float64
+    net = torch.nn.Sequential(torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(),
+                              torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+                              torch.nn.Linear(128, 10)).to(dtype)
+    opt = torch.optim.Adam(net.parameters(), lr=0.01)
+    Xt = torch.from_numpy(X).reshape(-1, 1, 8, 8)
+    tt = torch.from_numpy(t)
+    order = torch.from_numpy(np.random.default_rng(0).permutation(len(X)))
+    for start in range(0, len(X), 32):
+        idx = order[start:start + 32]
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(Xt[idx]), tt[idx]).backward()
+        opt.step()
+
+
+def race(methods, args, repeats, threads):
+    for run in methods.values():           # compile, allocate, warm caches
+        run(*args)
+    clock = clock_for(threads)
+    times = {m: [] for m in methods}
+    for _ in range(repeats):
+        for m, run in methods.items():
+            t0 = clock()
+            run(*args)
+            times[m].append(clock() - t0)
+    return {m: statistics.median(v) for m, v in times.items()}
+
+
+def measure(threads, repeats, quick):
+    rows = []
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64):
+        for shape_name, (N, C, H, Wd, F) in SHAPES.items():
+            x = rng.standard_normal((N, C, H, Wd)).astype(dtype)
+            W = (0.1 * rng.standard_normal((F, C, 5, 5))).astype(dtype)
+            b = np.zeros(F, dtype=dtype)
+            methods = {"dlcourse numba": dlcourse_layer("im2col", "numba"),
+                       "dlcourse numpy": dlcourse_layer("im2col", "numpy")}
+            if not quick:
+                methods["dlcourse direct"] = dlcourse_layer("direct", "numpy")
+            if torch is not None:
+                methods["pytorch cpu"] = torch_layer
+            med = race(methods, (x, W, b), repeats, threads)
+            rows += [dict(workload=f"conv5x5+pool {shape_name}", dtype=np.dtype(dtype).name,
+                          threads=threads, method=m, ms=med[m] * 1e3,
+                          ratio=med[m] / med["dlcourse numba"]) for m in methods]
+        X, t = load_digits()
+        X = X.astype(dtype)
+        methods = {"dlcourse numba": dlcourse_epoch}
+        if torch is not None:
+            methods["pytorch cpu"] = torch_epoch
+        med = race(methods, (X, t), max(1, repeats // 2), threads)
+        rows += [dict(workload="digits ConvNet epoch", dtype=np.dtype(dtype).name,
+                      threads=threads, method=m, ms=med[m] * 1e3,
+                      ratio=med[m] / med["dlcourse numba"]) for m in methods]
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--quick", action="store_true", help="2 repeats, 1 thread, no direct form")
+    args = parser.parse_args()
+    repeats = 2 if args.quick else args.repeats
+    thread_counts = (1,) if args.quick else tuple(args.threads)
+    print("median of repeats; 1 thread: process CPU time, 2 threads: wall time")
+    print("'numba speedup' = this method's time / dlcourse numba's time\n")
+    print(f"{'workload':<28} {'dtype':<8} {'threads':>7} {'method':<16} {'ms':>9} "
+          f"{'numba speedup':>14}")
+    for threads in thread_counts:
+        if torch is not None:
+            torch.set_num_threads(threads)
+        with threadpool_limits(threads):
+            for r in measure(threads, repeats, args.quick):
+                print(f"{r['workload']:<28} {r['dtype']:<8} {r['threads']:>7} {r['method']:<16} "
+                      f"{r['ms']:>9.2f} {r['ratio']:>13.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
