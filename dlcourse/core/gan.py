@@ -1,0 +1,104 @@
+"""The losses of a generative adversarial network, from the discriminator's logits.
+
+Book: 16_gans, sections "The game" and "Two generator losses".
+
+The discriminator outputs D(x) = sigmoid(l(x)), the probability that x is real. With logits
+l_r on a batch of real samples and l_f on generated ones G(z), the value function of the game
+is V = E log D(x) + E log(1 - D(G(z))); the discriminator maximises it, so it minimises
+
+    (D1)  L_D = -mean log sigmoid(l_r) - mean log(1 - sigmoid(l_f))
+
+and the generator, in the original minimax form, minimises E log(1 - D(G(z))):
+
+    (D2)  L_G,sat  = mean log(1 - sigmoid(l_f))          dL/dl_f = -sigmoid(l_f) / n
+    (D3)  L_G,ns   = -mean log sigmoid(l_f)               dL/dl_f = -(1 - sigmoid(l_f)) / n
+
+Early in training the discriminator rejects fakes easily, l_f << 0 and sigmoid(l_f) ~ 0: the
+saturating loss (D2) then gives the generator almost no gradient, while the non-saturating
+one (D3) gives nearly its largest. Both have the same fixed point. All of them are computed
+from the logits with log sigmoid(l) = -softplus(-l) and log(1 - sigmoid(l)) = -softplus(l),
+which stay finite however confident the discriminator is.
+"""
+
+import numpy as np
+
+from .._validation import as_float
+from .activations import sigmoid
+
+__all__ = ["discriminator_loss", "generator_loss", "parzen_bandwidth", "parzen_log_likelihood",
+           "softplus"]
+
+
+def softplus(a):
+    """log(1 + exp(a)) without overflow: max(a, 0) + log1p(exp(-|a|))."""
+    a = as_float(a)
+    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+
+
+def discriminator_loss(logits_real, logits_fake):
+    """(D1) and its gradients.
+
+    Parameters
+    ----------
+    logits_real : ndarray of shape (n_real,) or (n_real, 1)
+    logits_fake : ndarray of shape (n_fake,) or (n_fake, 1)
+
+    Returns
+    -------
+    loss : float
+    d_real, d_fake : ndarrays shaped like the logits
+    """
+    lr, lf = as_float(logits_real), as_float(logits_fake)
+    loss = np.mean(softplus(-lr)) + np.mean(softplus(lf))
+    return float(loss), -(1.0 - sigmoid(lr)) / lr.size, sigmoid(lf) / lf.size
+
+
+def generator_loss(logits_fake, saturating=False):
+    """(D3), or (D2) with ``saturating=True``, and its gradient with respect to the logits."""
+    lf = as_float(logits_fake)
+    if saturating:
+        return float(-np.mean(softplus(lf))), -sigmoid(lf) / lf.size
+    return float(np.mean(softplus(-lf))), -(1.0 - sigmoid(lf)) / lf.size
+
+
+def parzen_log_likelihood(X, samples, sigma, batch=256):
+    """Mean log-likelihood of X under a Parzen window (Gaussian kernel) estimate built on the
+    generator's samples: p(x) = (1/m) sum_i N(x; s_i, sigma^2 I).
+
+    The estimate of Goodfellow et al. (2014) for GANs, which have no likelihood of their own;
+    it is weak in high dimension (it needs very many samples and rewards blur), which the book
+    measures. Computed with log-sum-exp, in batches of rows of X.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    samples : ndarray of shape (m, d)
+    sigma : float > 0
+        The kernel width; choose it on validation data (:func:`parzen_bandwidth`).
+
+    Returns
+    -------
+    float
+    """
+    X, S = as_float(X), as_float(samples)
+    if X.ndim != 2 or S.ndim != 2 or X.shape[1] != S.shape[1]:
+        raise ValueError(f"X (n, d) and samples (m, d) must agree on d; got {X.shape}, {S.shape}")
+    if not sigma > 0:
+        raise ValueError(f"sigma must be > 0, got {sigma}")
+    m, d = S.shape
+    const = -np.log(m) - 0.5 * d * np.log(2 * np.pi * sigma ** 2)
+    s2 = np.sum(S * S, axis=1)
+    total = 0.0
+    for start in range(0, len(X), batch):
+        x = X[start:start + batch]
+        sq = np.maximum(np.sum(x * x, axis=1)[:, None] - 2 * x @ S.T + s2, 0.0)
+        e = -sq / (2 * sigma ** 2)
+        top = e.max(axis=1, keepdims=True)
+        total += float(np.sum(top[:, 0] + np.log(np.exp(e - top).sum(axis=1))))
+    return total / len(X) + const
+
+
+def parzen_bandwidth(X_val, samples, sigmas):
+    """The sigma of ``sigmas`` with the largest validation log-likelihood, and all scores."""
+    scores = [parzen_log_likelihood(X_val, samples, s) for s in sigmas]
+    return float(sigmas[int(np.argmax(scores))]), scores
