@@ -24,15 +24,9 @@ import numpy as np
 
 from .._validation import as_float
 from .activations import sigmoid
+from .losses import softplus
 
-__all__ = ["discriminator_loss", "generator_loss", "parzen_bandwidth", "parzen_log_likelihood",
-           "softplus"]
-
-
-def softplus(a):
-    """log(1 + exp(a)) without overflow: max(a, 0) + log1p(exp(-|a|))."""
-    a = as_float(a)
-    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+__all__ = ["discriminator_loss", "generator_loss", "parzen_bandwidth", "parzen_log_likelihood"]
 
 
 def discriminator_loss(logits_real, logits_fake):

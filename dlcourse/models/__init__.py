@@ -1,6 +1,7 @@
 """Estimators with scikit-learn's contract: fit / partial_fit / predict / transform / score."""
 
 from ._gd import DivergenceWarning
+from .autoencoder import Autoencoder
 from .boltzmann import BoltzmannMachine
 from .convnet import ConvNetClassifier
 from .dbn import DBN
@@ -11,6 +12,6 @@ from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 from .rbm import BernoulliRBM
 
-__all__ = ["BernoulliRBM", "BoltzmannMachine", "ConvNetClassifier", "DBN", "DivergenceWarning", "HopfieldNetwork",
+__all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "ConvNetClassifier", "DBN", "DivergenceWarning", "HopfieldNetwork",
            "LinearRegression", "LogisticRegression", "MLPClassifier", "MLPRegressor",
            "Perceptron"]

@@ -1,0 +1,68 @@
+"""The Autoencoder estimator: gradients of every option against finite differences, the linear
+autoencoder's subspace against PCA, scikit-learn's contract, messages."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.decomposition import PCA
+
+from dlcourse.models import Autoencoder
+from dlcourse.testing import relative_error
+from dlcourse.testing.gradcheck import numerical_gradient
+
+
+@pytest.mark.parametrize("options", [
+    dict(tied=True),
+    dict(tied=False, decoder="linear", encoder="tanh"),
+    dict(tied=True, sparsity=0.5, rho=0.1),
+    dict(tied=False, contraction=0.3, alpha=0.01),
+])
+def test_every_option_has_the_gradient_of_its_loss(options):
+    rng = np.random.default_rng(0)
+    X = rng.random((6, 5))
+    model = Autoencoder(n_hidden=3, max_epochs=1, batch_size=6, rng=1, **options).fit(X)
+    loss, grads = model._loss_and_grads(X, X)
+    for key, p in model._params.items():
+        numeric = numerical_gradient(lambda _: model._loss_and_grads(X, X)[0], p)
+        assert relative_error(grads[key], numeric) < 1e-6, key
+
+
+def principal_angles(A, B):
+    """Cosines of the angles between the column spaces of A and B."""
+    qa, _ = np.linalg.qr(A)
+    qb, _ = np.linalg.qr(B)
+    return np.linalg.svd(qa.T @ qb, compute_uv=False)
+
+
+def test_a_linear_autoencoder_finds_the_pca_subspace():
+    rng = np.random.default_rng(2)
+    # 6-d data that mostly lies in a 2-d subspace
+    basis = np.linalg.qr(rng.standard_normal((6, 2)))[0]
+    X = rng.standard_normal((400, 2)) * [3.0, 2.0] @ basis.T + 0.05 * rng.standard_normal((400, 6))
+    model = Autoencoder(n_hidden=2, encoder="linear", decoder="linear", tied=False, eta=0.01,
+                        max_epochs=150, rng=3).fit(X + 1.0)
+    pca = PCA(2).fit(X)
+    cosines = principal_angles(model.W_dec_.T, pca.components_.T)
+    assert cosines.min() > 0.999
+
+
+def test_estimator_contract_and_denoising_runs():
+    X = np.random.default_rng(4).random((120, 16))
+    model = Autoencoder(n_hidden=8, corruption="mask", noise=0.3, max_epochs=5, rng=5).fit(X)
+    assert model.transform(X).shape == (120, 8)
+    assert model.reconstruct(X).shape == X.shape and np.all((model.reconstruct(X) > 0) &
+                                                            (model.reconstruct(X) < 1))
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+    again = clone(model).fit(X)
+    np.testing.assert_array_equal(again.W_, model.W_)
+    assert isinstance(model.score(X), float)
+
+
+def test_bad_options_say_what_to_do():
+    X = np.random.default_rng(6).random((10, 4))
+    with pytest.raises(ValueError, match="sigmoid"):
+        Autoencoder(encoder="tanh", sparsity=1.0).fit(X)
+    with pytest.raises(ValueError, match="corruption"):
+        Autoencoder(corruption="salt").fit(X)
+    with pytest.raises(ValueError, match="n_features|features"):
+        Autoencoder(max_epochs=1).fit(X).transform(np.zeros((2, 3)))
