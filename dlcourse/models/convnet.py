@@ -18,10 +18,8 @@ import numpy as np
 
 from .._validation import check_option, check_scalar
 from ..core.conv import BORDER_MODES, border_padding, conv_output_size
-from ..layers import (Activation, Affine, BatchNorm, Conv2D, Dropout, Flatten, Pool2D,
-                      Sequential, Unflatten)
+from ..layers import Activation, BatchNorm, Conv2D, Flatten, Pool2D, Unflatten
 from ._gd import init_training_state
-from ._training import make_optimizer
 from .mlp import _DOC_PARAMS, MLPClassifier
 
 __all__ = ["ConvNetClassifier"]
@@ -134,7 +132,7 @@ class ConvNetClassifier(MLPClassifier):
                              "columns; set image_shape to the images' (channels, height, width)")
         init_training_state(self, self.rng)
         rng, dtype = self._rng, np.dtype(self.dtype)
-        stack, kernels, affine = [Unflatten(self.image_shape)], [], []
+        stack, kernels = [Unflatten(self.image_shape)], []
         C = H = W = None
         for C, F, K, H, W in self._blocks():
             kernels.append(len(stack))
@@ -148,27 +146,9 @@ class ConvNetClassifier(MLPClassifier):
                 stack.append(Pool2D(self.pool, self.pool_size, backend=self.backend))
         stack.append(Flatten())
         n_in = F * H * W if kernels else n_features
-        sizes = (n_in,) + self._sizes + (n_out,)
-        for l, (a, n) in enumerate(zip(sizes[:-1], sizes[1:])):
-            hidden = l < len(sizes) - 2
-            affine.append(len(stack))
-            stack.append(Affine(a, n, self.init, bias=not (hidden and self.batch_norm),
-                                rng=rng, dtype=dtype))
-            if hidden:
-                if self.batch_norm:
-                    stack.append(BatchNorm(n, dtype=dtype))
-                stack.append(Activation(self.activation))
-                if self.p_drop:
-                    stack.append(Dropout(self.p_drop, rng=rng))
-        self.net_ = Sequential(stack)
         # the penalty covers the kernels too; max-norm only the fully connected weights
-        self._weight_keys = [f"{i}.W" for i in kernels + affine]
+        self._finish_stack(stack, (n_in,) + self._sizes + (n_out,), n_features, kernels=kernels)
         self.kernels_ = [self.net_[i].params["W"] for i in kernels]
-        self.W_ = [self.net_[i].params["W"] for i in affine]
-        self.b_ = [self.net_[i].params.get("b", np.zeros(n, dtype=dtype))
-                   for i, n in zip(affine, sizes[1:])]
-        self.n_features_in_ = n_features
-        self._optimizer = make_optimizer(self, self._sgd_eta)
 
     def _penalised(self):
         return self.kernels_ + self.W_

@@ -91,16 +91,25 @@ class _BaseMLP(BaseEstimator):
 
     def _start(self, n_features, n_out):
         init_training_state(self, self.rng)
-        rng = self._rng
         dtype = np.dtype(self.dtype)
         sizes = (n_features,) + self._sizes + (n_out,)
-        stack, affine = [], []
+        self._finish_stack([], sizes, n_features, first_input_grad=False)
+        if self.backend_ == "numba":            # work vectors for the batch-size-1 steps
+            self._work = (tuple(np.zeros(s, dtype=dtype) for s in sizes[1:]),       # A
+                          tuple(np.zeros(s, dtype=dtype) for s in sizes),           # Y
+                          tuple(np.zeros(s, dtype=dtype) for s in sizes[1:]))       # delta
+
+    def _finish_stack(self, stack, sizes, n_features, first_input_grad=True, kernels=()):
+        """Append the fully connected layers of ``sizes`` to ``stack`` (affine, [batch norm],
+        activation, [dropout] per hidden layer), build ``net_`` and the optimizer."""
+        rng, dtype = self._rng, np.dtype(self.dtype)
+        affine = []
         for l, (n_in, n) in enumerate(zip(sizes[:-1], sizes[1:])):
             hidden = l < len(sizes) - 2
             affine.append(len(stack))
             # batch norm's beta replaces the bias of the layer below it
             stack.append(Affine(n_in, n, self.init, bias=not (hidden and self.batch_norm),
-                                input_grad=l > 0, rng=rng, dtype=dtype))
+                                input_grad=first_input_grad or l > 0, rng=rng, dtype=dtype))
             if hidden:
                 if self.batch_norm:
                     stack.append(BatchNorm(n, dtype=dtype))
@@ -108,16 +117,12 @@ class _BaseMLP(BaseEstimator):
                 if self.p_drop:
                     stack.append(Dropout(self.p_drop, rng=rng))
         self.net_ = Sequential(stack)
-        self._weight_keys = [f"{i}.W" for i in affine]
+        self._weight_keys = [f"{i}.W" for i in list(kernels) + affine]
         self.W_ = [self.net_[i].params["W"] for i in affine]
         self.b_ = [self.net_[i].params.get("b", np.zeros(n, dtype=dtype))
                    for i, n in zip(affine, sizes[1:])]
         self.n_features_in_ = n_features
         self._optimizer = make_optimizer(self, self._sgd_eta)
-        if self.backend_ == "numba":            # work vectors for the batch-size-1 steps
-            self._work = (tuple(np.zeros(s, dtype=dtype) for s in sizes[1:]),       # A
-                          tuple(np.zeros(s, dtype=dtype) for s in sizes),           # Y
-                          tuple(np.zeros(s, dtype=dtype) for s in sizes[1:]))       # delta
 
     def _params(self):
         return self.net_.params
