@@ -80,7 +80,7 @@ def test_truncated_bptt_against_a_hand_computed_example():
     h1, h2, h3 = h[0, :, 0]
     G = np.zeros((1, 3, 1))
     G[0, 2, 0] = 1.0
-    s1, s2, s3 = 1 - h1 ** 2, 1 - h2 ** 2, 1 - h3 ** 2
+    s2, s3 = 1 - h2 ** 2, 1 - h3 ** 2
     # full BPTT: dh3/dw = s3 (h2 + w s2 (h1 + w s1 h0)), h0 = 0
     full = s3 * (h2 + w * s2 * h1)
     assert rnn_backward(G, cache)[3][0, 0] == pytest.approx(full, rel=1e-12)
