@@ -5,6 +5,7 @@ from .autoencoder import Autoencoder
 from .boltzmann import BoltzmannMachine
 from .convnet import ConvNetClassifier
 from .dbn import DBN
+from .gan import GAN
 from .hopfield import HopfieldNetwork
 from .linear_regression import LinearRegression
 from .logistic_regression import LogisticRegression
@@ -12,6 +13,6 @@ from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 from .rbm import BernoulliRBM
 
-__all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "ConvNetClassifier", "DBN", "DivergenceWarning", "HopfieldNetwork",
-           "LinearRegression", "LogisticRegression", "MLPClassifier", "MLPRegressor",
-           "Perceptron"]
+__all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "ConvNetClassifier", "DBN",
+           "DivergenceWarning", "GAN", "HopfieldNetwork", "LinearRegression",
+           "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron"]
