@@ -12,7 +12,9 @@ from .logistic_regression import LogisticRegression
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 from .rbm import BernoulliRBM
+from .sparse_coding import SparseCoding
 
 __all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "ConvNetClassifier", "DBN",
            "DivergenceWarning", "GAN", "HopfieldNetwork", "LinearRegression",
-           "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron"]
+           "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron",
+           "SparseCoding"]
