@@ -200,6 +200,23 @@ def test_blocked_catches_inherited_methods_of_scikit_learn_classifiers():
     assert early.get_params()["eta0"] == 1.0                 # generic estimator code untouched
 
 
+def test_blocking_one_class_leaves_its_siblings_working():
+    # Dropout and BatchNorm share Layer with every other layer: an MLP without them trains
+    from dlcourse import layers
+    from dlcourse.grading import BATCHNORM, DROPOUT
+    from dlcourse.models import MLPClassifier
+
+    X, t = np.random.default_rng(0).random((20, 3)), np.arange(20) % 2
+    early = layers.Dropout(0.5)
+    with blocked(*DROPOUT, *BATCHNORM, strict=False):
+        MLPClassifier((4,), max_epochs=1, backend="numpy", rng=0).fit(X, t)
+        layers.Affine(3, 2, rng=0).forward(X)
+        _raises_blocked(lambda: layers.Dropout(0.5), "Dropout")
+        _raises_blocked(lambda: early.forward(X), "Dropout")
+        _raises_blocked(lambda: layers.BatchNorm(3), "BatchNorm")
+    assert layers.Dropout(0.5).forward(X, train=False).shape == X.shape     # restored
+
+
 def test_blocked_catches_numba_kernels_and_their_python_form():
     X, t = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, 1.0])
     args = (X, t, np.zeros(2), 0.0, np.arange(2), 1.0, 1, False, 0.0)

@@ -16,9 +16,11 @@ however they are reached, and puts them back afterwards:
 
 * a Python function gets the code of a raiser in place of its own (``__code__``, with as many
   free variables as the original so closures can be swapped too);
-* a class has the code of its constructor and public methods swapped, on the class itself and
-  on the bases that come from the same package (so ``SGDClassifier.fit``, inherited by scikit-learn's ``Perceptron``,
-  is caught, but ``BaseEstimator.get_params`` is not);
+* a class has the code of its constructor and public methods swapped; the ones it inherits
+  from bases of the same package get a raising stand-in on the class itself (so
+  ``SGDClassifier.fit``, inherited by scikit-learn's ``Perceptron``, is caught, but
+  ``BaseEstimator.get_params`` is not, and blocking ``Dropout`` leaves every other subclass of
+  ``Layer`` working);
 * a Numba dispatcher is moved to a subclass whose ``__call__`` raises, and its ``py_func`` is
   swapped like a function (with ``NUMBA_DISABLE_JIT=1`` the kernel is a plain function);
 * anything else (a NumPy ufunc such as ``scipy.special.expit``) can only be replaced as a
@@ -295,8 +297,27 @@ class _Blocker:
                 # check, ``__repr__``) stay, so errors and introspection keep working
                 if name.startswith("_") and name not in ("__init__", "__call__"):
                     continue
-                for func in _functions_of(value):
-                    self._swap_code(func, message)
+                if not _functions_of(value):
+                    continue
+                if klass is cls:
+                    for func in _functions_of(value):
+                        self._swap_code(func, message)
+                elif name not in vars(cls):
+                    # inherited: a stand-in on the blocked class only. Swapping the base's
+                    # code would block every sibling too (all layers share Layer.__init__)
+                    self._shadow(cls, name, message)
+
+    def _shadow(self, cls, name, message):
+        if (id(cls), name) in self._seen:
+            return
+        self._seen.add((id(cls), name))
+
+        def stand_in(*args, **kwargs):
+            _record(message)
+            raise AssertionError(message)
+
+        setattr(cls, name, stand_in)
+        self._undo.append(lambda: delattr(cls, name))
 
     def _block_dispatcher(self, disp, message):
         if id(disp) in self._seen:
