@@ -66,3 +66,18 @@ def test_pages_do_not_write_the_repository_address(page):
     text = page.read_text(encoding="utf-8")
     found = re.findall(r"https?://(?:www\.)?(?:github|gitlab)\.com/[^\s)>`]*", text)
     assert not found, f"{page.relative_to(ROOT)} writes repository addresses: {found[:3]}"
+
+
+# words from how the course was commissioned, which mean nothing to a reader
+INTERNAL_JARGON = re.compile(r"\bseed[ -]notes?\b|\bthe seeds\b|\bseed text", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT / "book")))
+def test_pages_do_not_cite_the_course_commission(page):
+    text = page.read_text(encoding="utf-8")
+    found = [f"line {line_of(text, m.start())}: {text[max(0, m.start() - 30):m.end() + 30]!r}"
+             for m in INTERNAL_JARGON.finditer(text)]
+    assert not found, (
+        f"{page.relative_to(ROOT)} cites the notes the course was commissioned from, which "
+        "readers do not have; cite the paper, or say 'a common rule', 'the usual choice':\n"
+        + "\n".join(found))
