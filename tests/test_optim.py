@@ -230,6 +230,21 @@ def test_lr_range_test_finds_the_falling_region_and_leaves_params_alone():
     assert result.losses.min() < 0.1 * result.losses[0]
 
 
+
+def test_lr_range_test_ignores_a_fall_after_the_lowest_loss():
+    # a loss that falls gently, then jumps up and falls steeply again (a diverging, noisy
+    # run): the steepest fall before the lowest point is the one that counts
+    script = list(np.linspace(1.0, 0.5, 40)) + [1.9, 1.9, 1.9, 1.2, 0.9, 0.8] + [5.0] * 20
+    calls = iter(script)
+
+    def loss_and_grads(p):
+        return next(calls), {"w": np.zeros(1)}
+
+    result = optim.lr_range_test(loss_and_grads, {"w": np.zeros(1)}, eta_min=1e-3,
+                                 eta_max=1.0, n_steps=len(script), smoothing=0.0)
+    lowest = result.etas[np.argmin(result.smoothed)]
+    assert result.eta_steepest <= lowest
+
 # ---- bad input ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("make, match", [

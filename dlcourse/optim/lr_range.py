@@ -33,7 +33,8 @@ class LRRangeResult:
     smoothed : ndarray of shape (n_done,)
         Losses smoothed by a bias-corrected exponential moving average.
     eta_steepest : float
-        The learning rate where the smoothed loss fell fastest against log(eta).
+        The learning rate where the smoothed loss fell fastest against log(eta), before it
+        reached its lowest value.
     """
 
     etas: np.ndarray
@@ -91,6 +92,13 @@ def lr_range_test(loss_and_grads, params, make_optimizer=SGD, eta_min=1e-5, eta_
         best = min(best, s)
         optimizer.step(work, grads)
     etas, losses, smoothed = np.array(etas), np.array(losses), np.array(smoothed)
-    finite = np.isfinite(smoothed)
-    slope = np.gradient(smoothed[finite], np.log(etas[finite])) if finite.sum() > 1 else [0.0]
-    return LRRangeResult(etas, losses, smoothed, float(etas[finite][np.argmin(slope)]))
+    # the steepest fall is looked for up to the lowest smoothed loss: past it the run measures
+    # divergence, and a noisy loss can fall steeply there for a step or two
+    finite = np.flatnonzero(np.isfinite(smoothed))
+    finite = finite[: np.argmin(smoothed[finite]) + 1] if len(finite) else finite
+    if len(finite) > 1:
+        slope = np.gradient(smoothed[finite], np.log(etas[finite]))
+        steepest = etas[finite][np.argmin(slope)]
+    else:
+        steepest = etas[0]
+    return LRRangeResult(etas, losses, smoothed, float(steepest))

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._validation import check_array, check_X_t, check_scalar
 
-__all__ = ["descent_path", "log_levels", "mse_surface", "plot_loss_contours",
+__all__ = ["descent_path", "log_levels", "mse_surface", "optimizer_path", "plot_loss_contours",
            "plot_loss_surface", "plot_trajectory", "trajectory_animation"]
 
 
@@ -190,6 +190,47 @@ def descent_path(grad, start, eta, n_steps, *, max_norm=1e6):
             raise ValueError(f"grad returned shape {g.shape} for parameters of shape "
                              f"{theta.shape}; return one partial derivative per parameter")
         theta = theta - eta * g
+        if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > max_norm:
+            break
+        path.append(theta.copy())
+    return np.array(path)
+
+
+def optimizer_path(optimizer, grad, start, n_steps, *, max_norm=1e6):
+    """Follow any optimizer of :mod:`dlcourse.optim` on a function of a few parameters.
+
+    Book: 05_optimizers, section "Why plain gradient descent is slow".
+
+    Parameters
+    ----------
+    optimizer : object with ``step(params, grads)``
+        For example ``dlcourse.optim.Adam(0.1)``; it is used as it is (pass a new one per
+        path: it keeps its state).
+    grad : callable
+        ``grad(theta) -> ndarray`` of the shape of ``theta``.
+    start : array_like of shape (n_params,)
+    n_steps : int >= 0
+    max_norm : float
+        Stop early once |theta| exceeds this (a diverging run), so the path stays finite.
+
+    Returns
+    -------
+    path : ndarray of shape (n_points, n_params)
+        ``path[0]`` is ``start``; ``n_points`` is ``n_steps + 1`` unless the run diverged.
+    """
+    if not hasattr(optimizer, "step"):
+        raise TypeError(f"optimizer must have a step(params, grads) method, got "
+                        f"{type(optimizer).__name__}; pass e.g. dlcourse.optim.Momentum(0.01)")
+    theta = check_array(start, "start", ndim=1).astype(float)
+    n_steps = check_scalar(n_steps, "n_steps", kind=numbers.Integral, low=0)
+    params = {"theta": theta}
+    path = [theta.copy()]
+    for _ in range(n_steps):
+        g = np.asarray(grad(theta), dtype=float)
+        if g.shape != theta.shape:
+            raise ValueError(f"grad returned shape {g.shape} for parameters of shape "
+                             f"{theta.shape}; return one partial derivative per parameter")
+        optimizer.step(params, {"theta": g})
         if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > max_norm:
             break
         path.append(theta.copy())
