@@ -12,8 +12,8 @@ import dlcourse.core.perceptron as core_perceptron
 import dlcourse.kernels.perceptron as kernels_perceptron
 from dlcourse.core.activations import sigmoid as sigmoid_bound_early
 from dlcourse.grading import (ACTIVATIONS, PERCEPTRON_STEP, TRAINING, BlockedReferenceError,
-                              blocked, check_close, check_finite, check_gradient, check_shape,
-                              check_type, no_warnings)
+                              blocked, check_close, check_directional_derivatives, check_finite,
+                              check_gradient, check_shape, check_type, no_warnings)
 from dlcourse.models import Perceptron
 
 BLOCKED_MESSAGE = "this task asks for your own implementation"
@@ -116,6 +116,32 @@ def test_check_gradient_rejects_wrong_shapes_and_nan():
     fails_with(lambda: check_gradient(lambda z: np.sum(z), np.full(3, np.nan), x, "g"),
                "non-finite")
 
+
+
+def test_check_directional_derivatives_accepts_a_correct_gradient_in_few_calls():
+    W = np.random.default_rng(0).normal(size=(6, 5))
+    calls = []
+
+    def f(z):
+        calls.append(1)
+        return np.sum(np.tanh(z @ W))
+
+    x = np.random.default_rng(1).normal(size=(4, 6))
+    grad = (1 - np.tanh(x @ W) ** 2) @ W.T
+    check_directional_derivatives(f, grad, x, "dE/dx", np.random.default_rng(2))
+    assert len(calls) == 6          # two calls per direction, not 2 * 24 for every entry
+
+
+def test_check_directional_derivatives_catches_one_wrong_entry():
+    x = np.random.default_rng(3).normal(size=(5, 5))
+    grad = 2 * x
+    grad[4, 1] += 0.05              # a single entry slightly off
+    fails_with(lambda: check_directional_derivatives(lambda z: np.sum(z ** 2), grad, x, "dE/dx",
+                                                     np.random.default_rng(4)),
+               "`dE/dx` does not match the numerical derivative", "along a random direction")
+    fails_with(lambda: check_directional_derivatives(lambda z: np.sum(z), np.ones(4), np.zeros(3),
+                                                     "g", np.random.default_rng(5)),
+               "shape (3,)")
 
 # --- no_warnings ---------------------------------------------------------------------------
 

@@ -151,6 +151,48 @@ EARLY_STOPPING = (
     "dlcourse.models._training.validation_split",
 )
 
+#: chapter 12: the output size of a convolution or pooling along one axis
+CONV_SIZE = (
+    "dlcourse.core.conv.conv_output_size",
+    "dlcourse.core.conv.border_padding",
+)
+#: chapter 12: a convolutional layer, forward and backward, in every form the package,
+#: SciPy and PyTorch have
+CONV = (
+    "dlcourse.core.conv.conv2d_forward",
+    "dlcourse.core.conv.conv2d_backward",
+    "dlcourse.core.conv.im2col",
+    "dlcourse.core.conv.col2im",
+    "dlcourse.kernels.conv.im2col",
+    "dlcourse.kernels.conv.col2im",
+    "dlcourse.kernels.conv.conv2d_single",
+    "dlcourse.layers.Conv2D",
+    "dlcourse.models.ConvNetClassifier",
+    "scipy.signal.correlate",
+    "scipy.signal.correlate2d",
+    "scipy.signal.convolve",
+    "scipy.signal.convolve2d",
+    "scipy.signal.fftconvolve",
+    "scipy.ndimage.correlate",
+    "scipy.ndimage.convolve",
+    "torch.nn.functional.conv2d",
+    "torch.nn.Conv2d",
+)
+#: chapter 12: pooling, as functions and as a layer
+POOLING = (
+    "dlcourse.core.pooling.maxpool_forward",
+    "dlcourse.core.pooling.maxpool_backward",
+    "dlcourse.core.pooling.avgpool_forward",
+    "dlcourse.core.pooling.avgpool_backward",
+    "dlcourse.core.pooling.l2pool_forward",
+    "dlcourse.core.pooling.l2pool_backward",
+    "dlcourse.kernels.conv.maxpool_forward",
+    "dlcourse.kernels.conv.maxpool_backward",
+    "dlcourse.layers.Pool2D",
+    "torch.nn.functional.max_pool2d",
+    "torch.nn.MaxPool2d",
+)
+
 # Importing PyTorch takes seconds and much memory, so its references are blocked only when
 # the notebook has imported it already (a learner who never imported it cannot call it).
 _BLOCKED_ONCE_IMPORTED = ("torch",)

@@ -18,8 +18,8 @@ import numpy as np
 
 from ..testing import numerical_gradient, relative_error
 
-__all__ = ["check_close", "check_finite", "check_gradient", "check_shape", "check_type",
-           "no_warnings"]
+__all__ = ["check_close", "check_directional_derivatives", "check_finite", "check_gradient",
+           "check_shape", "check_type", "no_warnings"]
 
 
 def _failure(message, hint=None):
@@ -194,6 +194,52 @@ def check_gradient(f, grad, x, name, h=1e-6, rtol=1e-5):
               "differentiate the function you actually implemented, and check each factor "
               "of the chain rule")
 
+
+
+def check_directional_derivatives(f, grad, x, name, rng, n_directions=3, h=1e-6, rtol=1e-5):
+    """Fail unless ``grad`` predicts the change of ``f`` along random directions.
+
+    For a direction ``d``, the derivative of ``f`` along ``d`` is ``sum(grad * d)``; the
+    centred difference ``(f(x + h d) - f(x - h d)) / 2h`` measures it with two calls of ``f``
+    instead of the ``2 x.size`` calls of a full finite-difference gradient. A wrong entry of
+    ``grad`` changes the prediction for almost every random ``d``, so a few directions check
+    the whole gradient; in a grading test, where every call of the learner's ``f`` crosses to
+    the learner's kernel, this keeps a check of a large gradient within the cell's time.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float``, a scalar function.
+    grad : array_like
+        The analytic gradient at ``x``, of the shape of ``x``.
+    x : array_like
+        The point (copied; not modified).
+    name : str
+        What the gradient is called, e.g. ``'grads["W"]'``.
+    rng : numpy.random.Generator
+        Draws the directions (standard normal entries).
+    n_directions : int
+    h : float
+        Finite-difference step along a direction of unit length.
+    rtol : float
+        Largest acceptable relative error between prediction and measurement.
+    """
+    __tracebackhide__ = True
+    x = np.array(x, dtype=np.float64)
+    analytic = _shaped(grad, x.shape, name)
+    check_finite(analytic, name)
+    for k in range(n_directions):
+        d = rng.standard_normal(x.shape)
+        d /= np.linalg.norm(d)
+        predicted = float(np.sum(analytic * d))
+        measured = (float(f(x + h * d)) - float(f(x - h * d))) / (2 * h)
+        err = abs(predicted - measured) / max(abs(predicted) + abs(measured), 1e-8)
+        if not err <= rtol:
+            _fail(f"`{name}` does not match the numerical derivative: along a random direction "
+                  f"it predicts a change of {_fmt(predicted)} per unit step, finite differences "
+                  f"measure {_fmt(measured)} (relative error {err:.1e}, allowed {rtol:.0e})",
+                  "differentiate the function you actually implemented, and check each factor "
+                  "of the chain rule")
 
 @contextlib.contextmanager
 def no_warnings(name):
