@@ -15,7 +15,8 @@ import numpy as np
 
 from .._numba import njit
 
-__all__ = ["col2im", "conv2d_single", "im2col", "maxpool_backward", "maxpool_forward"]
+__all__ = ["col2im", "col2im_samples", "conv2d_single", "im2col", "maxpool_backward",
+           "maxpool_forward"]
 
 
 @njit
@@ -66,6 +67,30 @@ def col2im(cols, x_shape, KH, KW, stride):
                         else:
                             for j in range(Wo):
                                 dx[n, c, i * stride + u, j * stride + v] += cols[k, r + j]
+    return dx
+
+
+@njit
+def col2im_samples(cols, x_shape, KH, KW, stride):
+    """:func:`col2im` for columns grouped by sample: cols (N, C KH KW, Ho Wo), where
+    ``cols[n]`` is ``W.reshape(F, -1).T @ delta[n].reshape(F, -1)``, the product that lands
+    in this layout without reordering delta. Adds every column back onto its window of x_shape
+    (N, C, Hp, Wp); sample n's image stays in the cache while its columns stream past."""
+    N, C, Hp, Wp = x_shape
+    Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
+    dx = np.zeros((N, C, Hp, Wp), dtype=cols.dtype)
+    for n in range(N):
+        for c in range(C):
+            for u in range(KH):
+                for v in range(KW):
+                    k = (c * KH + u) * KW + v
+                    for i in range(Ho):
+                        if stride == 1:
+                            for j in range(Wo):
+                                dx[n, c, i + u, j + v] += cols[n, k, i * Wo + j]
+                        else:
+                            for j in range(Wo):
+                                dx[n, c, i * stride + u, j * stride + v] += cols[n, k, i * Wo + j]
     return dx
 
 
