@@ -209,8 +209,11 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="
     if method == "im2col":
         form = resolve_backend(backend, numba_wins=True)           # who copies the windows
         cols = (_compiled().im2col if form == "numba" else im2col)(x_pad, KH, KW, stride)
-        y = (W.reshape(F, -1) @ cols).reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3)
-        y = np.ascontiguousarray(y)
+        y = (W.reshape(F, -1) @ cols).reshape(F, N, Ho, Wo)       # maps f of every sample
+        if form == "numba" and b is not None:
+            y = _compiled().maps_plus_bias(y, b)                   # reorder and bias at once
+        else:
+            y = np.ascontiguousarray(y.transpose(1, 0, 2, 3))
     elif method == "direct":
         form, cols = "direct", None
         y = np.empty((N, F, Ho, Wo), dtype=np.result_type(x, W))
@@ -220,7 +223,7 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="
                 y[:, :, i, j] = np.tensordot(window, W, axes=([1, 2, 3], [1, 2, 3]))
     else:
         raise ValueError(f"method must be 'im2col' or 'direct', got {method!r}")
-    if b is not None:
+    if b is not None and form != "numba":
         y += b[None, :, None, None]
     return y, (x_pad.shape, x_pad if cols is None else cols, W, stride, (p_h, p_w), form,
                b is not None)

@@ -15,8 +15,8 @@ import numpy as np
 
 from .._numba import njit
 
-__all__ = ["col2im", "col2im_samples", "conv2d_single", "im2col", "maxpool_backward",
-           "maxpool_forward"]
+__all__ = ["col2im", "col2im_samples", "conv2d_single", "im2col", "maps_plus_bias",
+           "maxpool_backward", "maxpool_forward"]
 
 
 @njit
@@ -68,6 +68,21 @@ def col2im(cols, x_shape, KH, KW, stride):
                             for j in range(Wo):
                                 dx[n, c, i * stride + u, j * stride + v] += cols[k, r + j]
     return dx
+
+
+@njit
+def maps_plus_bias(y_fn, b):
+    """y (N, F, Ho, Wo) from the product y_fn = W.reshape(F, -1) @ cols seen as (F, N, Ho, Wo),
+    with b[f] added: the reorder into the output's layout and the bias in one pass over the
+    maps instead of two."""
+    F, N, Ho, Wo = y_fn.shape
+    y = np.empty((N, F, Ho, Wo), dtype=y_fn.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    y[n, f, i, j] = y_fn[f, n, i, j] + b[f]
+    return y
 
 
 @njit
