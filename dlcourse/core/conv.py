@@ -191,7 +191,9 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="
         One matrix product over copied windows, or a loop over output positions.
     backend : {"auto", "numpy", "numba"}
         For ``"im2col"``: who copies the windows, NumPy views or the compiled loops of
-        :mod:`dlcourse.kernels.conv` ("auto": compiled when Numba is there).
+        :mod:`dlcourse.kernels.conv` ("auto": compiled when Numba is there). The compiled
+        form also adds the bias while it reorders the product, and in the backward pass
+        multiplies sample by sample (same numbers; the forward output is equal bit for bit).
 
     Returns
     -------

@@ -1,15 +1,20 @@
-"""Compiled loops of the convolution layer: the window copies (im2col, col2im), max pooling,
-and the direct convolution of one channel.
+"""Compiled loops of the convolution layer: the window copies (im2col, col2im), the bias and
+reorder of the product, max pooling, and the direct convolution of one channel.
 
 Book: 12_cnn, section "Two forms of one layer".
 
 :mod:`dlcourse.core.conv` builds im2col from NumPy views, which is short but makes NumPy walk
 a six-dimensional strided view; here the copy is the loop it is, and writes each window's
 values in the order the matrix product reads them. ``col2im`` adds back without the
-temporary arrays of the NumPy form. Max pooling keeps the index of each window's winner
-(the first maximum in reading order, as in :mod:`dlcourse.core.pooling`), so the backward
-pass is one scatter. Every kernel gives the same numbers as its NumPy form (tests/test_conv_kernels.py).
-"""
+temporary arrays of the NumPy form; ``col2im_samples`` does the same for columns grouped by
+sample, the layout in which the backward product lands. Max pooling keeps the index of each
+window's winner (the first maximum in reading order, as in :mod:`dlcourse.core.pooling`), so
+the backward pass is one scatter. Every kernel gives the same numbers as its NumPy form
+(tests/test_conv_kernels.py).
+
+Where a loop's step or window size is a common constant (stride 1, 2 x 2 pooling) the kernel
+runs a copy of the loop with that constant written in: the compiler then vectorises the copy
+or unrolls the window, which it cannot do for a step known only at run time."""
 
 import numpy as np
 
