@@ -231,7 +231,7 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="
                b is not None)
 
 
-def conv2d_backward(dout, cache):
+def conv2d_backward(dout, cache, need_dx=True):
     """Convolution layer backward, (C3)-(C5).
 
     Parameters
@@ -239,10 +239,12 @@ def conv2d_backward(dout, cache):
     dout : ndarray of shape (N, F, H_out, W_out)
         dE/dy.
     cache : from :func:`conv2d_forward`
+    need_dx : bool, default=True
+        False for a first layer fed with data, whose gradient nobody uses: (C5) is skipped.
 
     Returns
     -------
-    dx : ndarray of shape (N, C, H, W)
+    dx : ndarray of shape (N, C, H, W), or None when ``need_dx`` is False
     dW : ndarray of shape (F, C, KH, KW)
     db : ndarray of shape (F,), or None when the forward pass had no bias
     """
@@ -259,7 +261,9 @@ def conv2d_backward(dout, cache):
         cols = kept
         d = dout.transpose(1, 0, 2, 3).reshape(F, N * Ho * Wo)          # a column per window
         dW = (d @ cols.T).reshape(W.shape)                               # (C4)
-        if form == "numpy":
+        if not need_dx:
+            dx_pad = None
+        elif form == "numpy":
             dx_pad = col2im(W.reshape(F, -1).T @ d, x_shape, KH, KW, stride)      # (C5)
         else:
             # (C5) one product per sample, delta[n] (F, Ho Wo) as it comes: no reordered
@@ -271,13 +275,16 @@ def conv2d_backward(dout, cache):
     else:
         x_pad = kept
         dW = np.zeros(W.shape, dtype=np.result_type(dout, W))
-        dx_pad = np.zeros(x_shape, dtype=dW.dtype)
+        dx_pad = np.zeros(x_shape, dtype=dW.dtype) if need_dx else None
         for i in range(Ho):
             for j in range(Wo):
                 rows = slice(i * stride, i * stride + KH)
                 columns = slice(j * stride, j * stride + KW)
                 d = dout[:, :, i, j]                                     # (N, F)
                 dW += np.tensordot(d, x_pad[:, :, rows, columns], axes=(0, 0))      # (C4)
-                dx_pad[:, :, rows, columns] += np.tensordot(d, W, axes=(1, 0))      # (C5)
+                if need_dx:
+                    dx_pad[:, :, rows, columns] += np.tensordot(d, W, axes=(1, 0))  # (C5)
+    if dx_pad is None:
+        return None, dW, db
     dx = dx_pad[:, :, p_h:Hp - p_h, p_w:Wp - p_w]
     return np.ascontiguousarray(dx), dW, db
