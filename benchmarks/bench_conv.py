@@ -17,15 +17,22 @@ import argparse
 import os
 import statistics
 
-import numpy as np
-from threadpoolctl import threadpool_limits
+# Two thread pools share this process at 2 threads, OpenBLAS's (NumPy) and PyTorch's OpenMP one,
+# on 2 cores that other jobs use too. A pool that spins while idle keeps the cores from the
+# other library: run interleaved with spinning pools, one conv batch took 100-400x its 1-thread
+# time (measured here). Idle threads sleep instead; this must be set before the libraries load.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from _timing import clock_for  # noqa: E402  (benchmarks/ is the script folder)
 
-from dlcourse.core.conv import conv2d_backward, conv2d_forward
-from dlcourse.core.pooling import maxpool_backward, maxpool_forward
-from dlcourse.data import load_digits
-from dlcourse.models import ConvNetClassifier
+from dlcourse.core.conv import conv2d_backward, conv2d_forward  # noqa: E402
+from dlcourse.core.pooling import maxpool_backward, maxpool_forward  # noqa: E402
+from dlcourse.data import load_digits  # noqa: E402
+from dlcourse.models import ConvNetClassifier  # noqa: E402
 
 try:
     import torch
@@ -136,7 +143,9 @@ def main():
               flush=True)
     print("\nforward + backward of one batch (conv+pool rows) or one epoch, ms: median of "
           f"{repeats} repeats interleaved round-robin;\n1 thread: process CPU time, 2 threads: "
-          "wall time. torch/numba = pytorch's time / dlcourse numba's time (> 1: dlcourse faster)")
+          "wall time. torch/numba = pytorch's time / dlcourse numba's time (> 1: dlcourse faster)."
+          f"\nIdle pool threads sleep: OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, "
+          f"OPENBLAS_THREAD_TIMEOUT={os.environ['OPENBLAS_THREAD_TIMEOUT']}")
     head = f"{'workload':<28} {'dtype':<8}"
     for threads in thread_counts:
         head += f" | {threads} thr:" + "".join(f"{name:>8}" for _, name in COLUMNS) + \
