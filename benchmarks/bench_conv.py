@@ -14,17 +14,25 @@ are timed by process CPU time, 2-thread runs by wall time (``_timing.clock_for``
 """
 
 import argparse
+import os
 import statistics
 
-import numpy as np
-from threadpoolctl import threadpool_limits
+# Two thread pools share this process at 2 threads, OpenBLAS's (NumPy) and PyTorch's OpenMP one,
+# on 2 cores that other jobs use too. A pool that spins while idle keeps the cores from the
+# other library: run interleaved with spinning pools, one conv batch took 100-400x its 1-thread
+# time (measured here). Idle threads sleep instead; this must be set before the libraries load.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from _timing import clock_for  # noqa: E402  (benchmarks/ is the script folder)
 
-from dlcourse.core.conv import conv2d_backward, conv2d_forward
-from dlcourse.core.pooling import maxpool_backward, maxpool_forward
-from dlcourse.data import load_digits
-from dlcourse.models import ConvNetClassifier
+from dlcourse.core.conv import conv2d_backward, conv2d_forward  # noqa: E402
+from dlcourse.core.pooling import maxpool_backward, maxpool_forward  # noqa: E402
+from dlcourse.data import load_digits  # noqa: E402
+from dlcourse.models import ConvNetClassifier  # noqa: E402
 
 try:
     import torch
@@ -85,7 +93,8 @@ def race(methods, args, repeats, threads):
 
 
 def measure(threads, repeats, quick):
-    rows = []
+    """{(workload, dtype): {method: median seconds}} at this many threads."""
+    rows = {}
     rng = np.random.default_rng(0)
     for dtype in (np.float32, np.float64):
         for shape_name, (N, C, H, Wd, F) in SHAPES.items():
@@ -98,20 +107,20 @@ def measure(threads, repeats, quick):
                 methods["dlcourse direct"] = dlcourse_layer("direct", "numpy")
             if torch is not None:
                 methods["pytorch cpu"] = torch_layer
-            med = race(methods, (x, W, b), repeats, threads)
-            rows += [dict(workload=f"conv5x5+pool {shape_name}", dtype=np.dtype(dtype).name,
-                          threads=threads, method=m, ms=med[m] * 1e3,
-                          ratio=med[m] / med["dlcourse numba"]) for m in methods]
+            rows[f"conv5x5+pool {shape_name}", np.dtype(dtype).name] = race(
+                methods, (x, W, b), repeats, threads)
         X, t = load_digits()
         X = X.astype(dtype)
         methods = {"dlcourse numba": dlcourse_epoch}
         if torch is not None:
             methods["pytorch cpu"] = torch_epoch
-        med = race(methods, (X, t), max(1, repeats // 2), threads)
-        rows += [dict(workload="digits ConvNet epoch", dtype=np.dtype(dtype).name,
-                      threads=threads, method=m, ms=med[m] * 1e3,
-                      ratio=med[m] / med["dlcourse numba"]) for m in methods]
+        rows["digits ConvNet epoch", np.dtype(dtype).name] = race(
+            methods, (X, t), max(1, repeats // 2), threads)
     return rows
+
+
+COLUMNS = (("dlcourse numba", "numba"), ("dlcourse numpy", "numpy"), ("dlcourse direct", "direct"),
+           ("pytorch cpu", "torch"))
 
 
 def main():
@@ -122,17 +131,36 @@ def main():
     args = parser.parse_args()
     repeats = 2 if args.quick else args.repeats
     thread_counts = (1,) if args.quick else tuple(args.threads)
-    print("median of repeats; 1 thread: process CPU time, 2 threads: wall time")
-    print("'numba speedup' = this method's time / dlcourse numba's time\n")
-    print(f"{'workload':<28} {'dtype':<8} {'threads':>7} {'method':<16} {'ms':>9} "
-          f"{'numba speedup':>14}")
+    results = {}
     for threads in thread_counts:
         if torch is not None:
             torch.set_num_threads(threads)
+        load = os.getloadavg()[0]
         with threadpool_limits(threads):
-            for r in measure(threads, repeats, args.quick):
-                print(f"{r['workload']:<28} {r['dtype']:<8} {r['threads']:>7} {r['method']:<16} "
-                      f"{r['ms']:>9.2f} {r['ratio']:>13.2f}x", flush=True)
+            results[threads] = measure(threads, repeats, args.quick)
+        print(f"{threads} thread(s) measured; load average before: {load:.2f}, "
+              f"after: {os.getloadavg()[0]:.2f} (this machine has {os.cpu_count()} cores)",
+              flush=True)
+    print("\nforward + backward of one batch (conv+pool rows) or one epoch, ms: median of "
+          f"{repeats} repeats interleaved round-robin;\n1 thread: process CPU time, 2 threads: "
+          "wall time. torch/numba = pytorch's time / dlcourse numba's time (> 1: dlcourse faster)."
+          f"\nIdle pool threads sleep: OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, "
+          f"OPENBLAS_THREAD_TIMEOUT={os.environ['OPENBLAS_THREAD_TIMEOUT']}")
+    head = f"{'workload':<28} {'dtype':<8}"
+    for threads in thread_counts:
+        head += f" | {threads} thr:" + "".join(f"{name:>8}" for _, name in COLUMNS) + \
+            f"{'torch/numba':>12}"
+    print("\n" + head)
+    print("-" * len(head))
+    for key in results[thread_counts[0]]:
+        line = f"{key[0]:<28} {key[1]:<8}"
+        for threads in thread_counts:
+            med = results[threads][key]
+            line += " |       " + "".join(f"{med[m] * 1e3:>8.2f}" if m in med else f"{'-':>8}"
+                                          for m, _ in COLUMNS)
+            ratio = med["pytorch cpu"] / med["dlcourse numba"] if "pytorch cpu" in med else None
+            line += f"{ratio:>11.2f}x" if ratio else f"{'-':>12}"
+        print(line)
 
 
 if __name__ == "__main__":

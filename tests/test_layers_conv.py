@@ -64,3 +64,17 @@ def test_layer_mistakes_say_what_to_do():
         layers.Conv2D(3, 4, 3).forward(np.zeros((1, 1, 5, 5)))
     with pytest.raises(RuntimeError, match="forward pass first"):
         layers.Flatten().backward(np.zeros((1, 4)))
+
+
+def test_a_conv_layer_without_input_grad_gives_the_same_parameter_gradients():
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2, 3, 7, 7))
+    for method in ("im2col", "direct"):
+        full = layers.Conv2D(3, 4, 3, padding="same", method=method, rng=1)
+        first = layers.Conv2D(3, 4, 3, padding="same", method=method, input_grad=False, rng=1)
+        dout = rng.standard_normal(full.forward(x).shape)
+        first.forward(x)
+        assert full.backward(dout) is not None
+        assert first.backward(dout) is None
+        for name in ("W", "b"):
+            np.testing.assert_array_equal(first.grads[name], full.grads[name])

@@ -171,12 +171,10 @@ def col2im(cols, x_shape, KH, KW, stride):
     return dx_pad
 
 
-def _copies(backend):
-    """(im2col, col2im) of the chosen backend; the compiled pair has the same signatures."""
-    if resolve_backend(backend, numba_wins=True) == "numba":
-        from ..kernels import conv as compiled     # imported on first use: core stays NumPy
-        return compiled.im2col, compiled.col2im
-    return im2col, col2im
+def _compiled():
+    """The compiled loops, imported on first use: core stays NumPy."""
+    from ..kernels import conv as compiled
+    return compiled
 
 
 def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="auto"):
@@ -193,7 +191,9 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="
         One matrix product over copied windows, or a loop over output positions.
     backend : {"auto", "numpy", "numba"}
         For ``"im2col"``: who copies the windows, NumPy views or the compiled loops of
-        :mod:`dlcourse.kernels.conv` ("auto": compiled when Numba is there).
+        :mod:`dlcourse.kernels.conv` ("auto": compiled when Numba is there). The compiled
+        form also adds the bias while it reorders the product, and in the backward pass
+        multiplies sample by sample (same numbers; the forward output is equal bit for bit).
 
     Returns
     -------
@@ -208,14 +208,16 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="
     Ho = conv_output_size(H, KH, stride, p_h)
     Wo = conv_output_size(Wd, KW, stride, p_w)
     x_pad = np.pad(x, ((0, 0), (0, 0), (p_h, p_h), (p_w, p_w))) if p_h or p_w else x
-    copies = None
     if method == "im2col":
-        copies = _copies(backend)
-        cols = copies[0](x_pad, KH, KW, stride)                    # (C KH KW, N Ho Wo)
-        y = (W.reshape(F, -1) @ cols).reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3)
-        y = np.ascontiguousarray(y)
+        form = resolve_backend(backend, numba_wins=True)           # who copies the windows
+        cols = (_compiled().im2col if form == "numba" else im2col)(x_pad, KH, KW, stride)
+        y = (W.reshape(F, -1) @ cols).reshape(F, N, Ho, Wo)       # maps f of every sample
+        if form == "numba" and b is not None:
+            y = _compiled().maps_plus_bias(y, b)                   # reorder and bias at once
+        else:
+            y = np.ascontiguousarray(y.transpose(1, 0, 2, 3))
     elif method == "direct":
-        cols = None
+        form, cols = "direct", None
         y = np.empty((N, F, Ho, Wo), dtype=np.result_type(x, W))
         for i in range(Ho):
             for j in range(Wo):
@@ -223,13 +225,13 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, method="im2col", backend="
                 y[:, :, i, j] = np.tensordot(window, W, axes=([1, 2, 3], [1, 2, 3]))
     else:
         raise ValueError(f"method must be 'im2col' or 'direct', got {method!r}")
-    if b is not None:
+    if b is not None and form != "numba":
         y += b[None, :, None, None]
-    return y, (x_pad.shape, x_pad if cols is None else cols, W, stride, (p_h, p_w), copies,
+    return y, (x_pad.shape, x_pad if cols is None else cols, W, stride, (p_h, p_w), form,
                b is not None)
 
 
-def conv2d_backward(dout, cache):
+def conv2d_backward(dout, cache, need_dx=True):
     """Convolution layer backward, (C3)-(C5).
 
     Parameters
@@ -237,14 +239,16 @@ def conv2d_backward(dout, cache):
     dout : ndarray of shape (N, F, H_out, W_out)
         dE/dy.
     cache : from :func:`conv2d_forward`
+    need_dx : bool, default=True
+        False for a first layer fed with data, whose gradient nobody uses: (C5) is skipped.
 
     Returns
     -------
-    dx : ndarray of shape (N, C, H, W)
+    dx : ndarray of shape (N, C, H, W), or None when ``need_dx`` is False
     dW : ndarray of shape (F, C, KH, KW)
     db : ndarray of shape (F,), or None when the forward pass had no bias
     """
-    x_shape, kept, W, stride, (p_h, p_w), copies, has_bias = cache
+    x_shape, kept, W, stride, (p_h, p_w), form, has_bias = cache
     N, C, Hp, Wp = x_shape
     F, _, KH, KW = W.shape
     Ho, Wo = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
@@ -253,21 +257,34 @@ def conv2d_backward(dout, cache):
         raise ValueError(f"dout must have the shape of the forward output {(N, F, Ho, Wo)}, "
                          f"got {dout.shape}")
     db = dout.sum(axis=(0, 2, 3)) if has_bias else None                  # (C3)
-    if copies is not None:                                               # im2col
+    if form != "direct":                                                 # im2col
         cols = kept
         d = dout.transpose(1, 0, 2, 3).reshape(F, N * Ho * Wo)          # a column per window
         dW = (d @ cols.T).reshape(W.shape)                               # (C4)
-        dx_pad = copies[1](W.reshape(F, -1).T @ d, x_shape, KH, KW, stride)     # (C5)
+        if not need_dx:
+            dx_pad = None
+        elif form == "numpy":
+            dx_pad = col2im(W.reshape(F, -1).T @ d, x_shape, KH, KW, stride)      # (C5)
+        else:
+            # (C5) one product per sample, delta[n] (F, Ho Wo) as it comes: no reordered
+            # copy of delta, and BLAS runs these N products 1.4-2x faster than the single
+            # wide one when F is small (its inner dimension); the compiled col2im reads the
+            # columns in this per-sample layout
+            cols_d = np.matmul(W.reshape(F, -1).T, dout.reshape(N, F, Ho * Wo))
+            dx_pad = _compiled().col2im_samples(cols_d, x_shape, KH, KW, stride)
     else:
         x_pad = kept
         dW = np.zeros(W.shape, dtype=np.result_type(dout, W))
-        dx_pad = np.zeros(x_shape, dtype=dW.dtype)
+        dx_pad = np.zeros(x_shape, dtype=dW.dtype) if need_dx else None
         for i in range(Ho):
             for j in range(Wo):
                 rows = slice(i * stride, i * stride + KH)
                 columns = slice(j * stride, j * stride + KW)
                 d = dout[:, :, i, j]                                     # (N, F)
                 dW += np.tensordot(d, x_pad[:, :, rows, columns], axes=(0, 0))      # (C4)
-                dx_pad[:, :, rows, columns] += np.tensordot(d, W, axes=(1, 0))      # (C5)
+                if need_dx:
+                    dx_pad[:, :, rows, columns] += np.tensordot(d, W, axes=(1, 0))  # (C5)
+    if dx_pad is None:
+        return None, dW, db
     dx = dx_pad[:, :, p_h:Hp - p_h, p_w:Wp - p_w]
     return np.ascontiguousarray(dx), dW, db

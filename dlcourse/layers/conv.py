@@ -32,6 +32,9 @@ class Conv2D(Layer):
         See :func:`dlcourse.core.init.init_weights`; the fan-in is C K K (every kernel
         weight of one output pixel), Glorot's fan-out counts the F maps.
     bias : bool, default=True
+    input_grad : bool, default=True
+        Whether ``backward`` returns dE/dx; False for a first layer fed with data, whose
+        gradient nobody uses (``backward`` then returns None), as in :class:`Affine`.
     method : {"im2col", "direct"}, default="im2col"
     backend : {"auto", "numpy", "numba"}, default="auto"
         Who copies the windows for im2col.
@@ -44,7 +47,7 @@ class Conv2D(Layer):
     """
 
     def __init__(self, n_channels, n_filters, kernel_size, stride=1, padding="valid",
-                 init="he", bias=True, method="im2col", backend="auto", rng=None,
+                 init="he", bias=True, input_grad=True, method="im2col", backend="auto", rng=None,
                  dtype=np.float64):
         super().__init__()
         C = check_scalar(n_channels, "n_channels", kind=numbers.Integral, low=1)
@@ -52,6 +55,7 @@ class Conv2D(Layer):
         K = check_scalar(kernel_size, "kernel_size", kind=numbers.Integral, low=1)
         self.stride = check_scalar(stride, "stride", kind=numbers.Integral, low=1)
         self.padding, self.method, self.backend = padding, method, backend
+        self.input_grad = bool(input_grad)
         check_option(init, "init", INITS)
         W = init_weights(C * K * K, F, init, rng).T.reshape(F, C, K, K)
         self.params["W"] = np.ascontiguousarray(W, dtype=dtype)
@@ -64,7 +68,7 @@ class Conv2D(Layer):
         return out
 
     def backward(self, dout):
-        dx, dW, db = conv2d_backward(dout, self._need_cache())
+        dx, dW, db = conv2d_backward(dout, self._need_cache(), need_dx=self.input_grad)
         self.grads = {"W": dW, "b": db} if "b" in self.params else {"W": dW}
         return dx
 
@@ -148,7 +152,8 @@ class Unflatten(Layer):
         return x.reshape((x.shape[0],) + self.shape)
 
     def backward(self, dout):
-        return dout.reshape(self._need_cache())
+        # None from a first layer that computes no dE/dx (input_grad=False)
+        return None if dout is None else dout.reshape(self._need_cache())
 
     def __repr__(self):
         return f"Unflatten({self.shape})"

@@ -135,10 +135,12 @@ class ConvNetClassifier(MLPClassifier):
         stack, kernels = [Unflatten(self.image_shape)], []
         C = H = W = None
         for C, F, K, H, W in self._blocks():
+            # the first block's dE/dx would be a gradient for the data: not computed
+            first = not kernels
             kernels.append(len(stack))
             stack.append(Conv2D(C, F, K, padding=self.padding, init=self.init,
-                                bias=not self.batch_norm, backend=self.backend, rng=rng,
-                                dtype=dtype))
+                                bias=not self.batch_norm, input_grad=not first,
+                                backend=self.backend, rng=rng, dtype=dtype))
             if self.batch_norm:
                 stack.append(BatchNorm(F, spatial=True, dtype=dtype))
             stack.append(Activation(self.activation))
