@@ -165,6 +165,8 @@ CONV = (
     "dlcourse.core.conv.col2im",
     "dlcourse.kernels.conv.im2col",
     "dlcourse.kernels.conv.col2im",
+    "dlcourse.kernels.conv.col2im_samples",
+    "dlcourse.kernels.conv.maps_plus_bias",
     "dlcourse.kernels.conv.conv2d_single",
     "dlcourse.layers.Conv2D",
     "dlcourse.models.ConvNetClassifier",
