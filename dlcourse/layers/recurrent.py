@@ -13,10 +13,11 @@ import numbers
 
 import numpy as np
 
+from .._numba import BACKENDS
 from .._rng import check_rng
 from .._validation import check_option, check_scalar
 from ..core.gru import gru_backward, gru_forward
-from ..core.lstm import lstm_backward, lstm_forward
+from ..core.lstm import last_cell_state, lstm_backward, lstm_forward
 from ..core.rnn import (embedding_backward, embedding_forward, rnn_backward, rnn_forward,
                         temporal_affine_backward, temporal_affine_forward)
 from .base import Layer
@@ -75,6 +76,8 @@ class Recurrent(Layer):
     stateful : bool, default=False
         Carry the last state into the next forward pass (see the module notes);
         :meth:`reset_state` starts again from zeros.
+    backend : {"auto", "numpy", "numba"}, default="auto"
+        Who runs the loop over time (see :mod:`dlcourse.kernels.recurrent`).
     rng : None, int or Generator
     dtype : numpy dtype, default=float64
 
@@ -85,7 +88,7 @@ class Recurrent(Layer):
     """
 
     def __init__(self, n_inputs, n_hidden, cell="lstm", recurrent_init="orthogonal",
-                 forget_bias=1.0, stateful=False, rng=None, dtype=np.float64):
+                 forget_bias=1.0, stateful=False, backend="auto", rng=None, dtype=np.float64):
         super().__init__()
         D = check_scalar(n_inputs, "n_inputs", kind=numbers.Integral, low=1)
         H = check_scalar(n_hidden, "n_hidden", kind=numbers.Integral, low=1)
@@ -94,6 +97,7 @@ class Recurrent(Layer):
         rng = check_rng(rng)
         g = _GATES[cell]
         self.cell, self.n_hidden, self.stateful = cell, H, bool(stateful)
+        self.backend = check_option(backend, "backend", BACKENDS)
         Wx = rng.normal(0.0, 1.0 / np.sqrt(D), size=(D, g * H))
         if recurrent_init == "orthogonal":
             Wh = np.concatenate([orthogonal(H, rng) for _ in range(g)], axis=1)
@@ -121,13 +125,15 @@ class Recurrent(Layer):
         p = self.params
         h0, c0 = self._initial(x.shape[0], p["Wx"].dtype)
         if self.cell == "rnn":
-            h, cache = rnn_forward(x, h0, p["Wx"], p["Wh"], p["b"])
+            h, cache = rnn_forward(x, h0, p["Wx"], p["Wh"], p["b"], backend=self.backend)
             state = (h[:, -1], c0)
         elif self.cell == "lstm":
-            h, cache = lstm_forward(x, h0, p["Wx"], p["Wh"], p["b"], c0=c0)
-            state = (h[:, -1], cache[-1][11])            # the last step's cell state c
+            h, cache = lstm_forward(x, h0, p["Wx"], p["Wh"], p["b"], c0=c0,
+                                    backend=self.backend)
+            state = (h[:, -1], last_cell_state(cache))
         else:
-            h, cache = gru_forward(x, h0, p["Wx"], p["Wh"], p["b"], p["b_hn"])
+            h, cache = gru_forward(x, h0, p["Wx"], p["Wh"], p["b"], p["b_hn"],
+                                   backend=self.backend)
             state = (h[:, -1], c0)
         if self.stateful:
             # a copy: the next chunk starts from these values but no gradient flows back
