@@ -35,3 +35,29 @@ def test_bad_sizes_say_what_is_wrong():
         adding_problem(10, 1)
     with pytest.raises(ValueError, match="n_symbols"):
         copy_task(10, n_symbols=1)
+
+
+# --- the package's text ---------------------------------------------------------------------
+
+def test_the_shakespeare_text_is_in_the_package_whole():
+    from dlcourse.data import load_text
+    text = load_text()
+    assert len(text) == 1_115_394 and text.startswith("First Citizen:\nBefore we proceed")
+    assert len(set(text)) == 65
+    assert load_text(n_chars=13) == "First Citizen"
+    with pytest.raises(ValueError, match="choose one of 'shakespeare'"):
+        load_text("hamlet")
+
+
+def test_char_windows_are_reproducible_slices_of_the_text():
+    from dlcourse.data import char_windows
+    text = "abcdefghij" * 5
+    ids, chars = char_windows(text, 4, 6, rng=0)
+    assert ids.shape == (6, 4) and chars == list("abcdefghij")
+    for row in ids:
+        assert "".join(chars[i] for i in row) in text
+    np.testing.assert_array_equal(ids, char_windows(text, 4, 6, rng=0)[0])
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        char_windows(text, 4, 2, chars="abc")
+    with pytest.raises(ValueError, match="fewer than one window"):
+        char_windows("ab", 4, 2)

@@ -18,6 +18,7 @@ product, (r * h_{t-1}) W_hn); both are GRUs, and this one lets ``nn.GRU`` check 
 
 import numpy as np
 
+from .._numba import resolve_backend
 from .._validation import as_float
 from .activations import sigmoid
 from .rnn import _check_sequences, _check_weights
@@ -70,7 +71,7 @@ def gru_step_backward(dh, cache):
     return dax @ Wx.T, dh_prev, x.T @ dax, h_prev.T @ du, dax.sum(axis=0), du_n.sum(axis=0)
 
 
-def gru_forward(x, h0, Wx, Wh, b, b_hn):
+def gru_forward(x, h0, Wx, Wh, b, b_hn, backend="numpy"):
     """The GRU over whole sequences.
 
     Parameters
@@ -78,6 +79,8 @@ def gru_forward(x, h0, Wx, Wh, b, b_hn):
     x : ndarray of shape (N, T, D)
     h0 : ndarray of shape (N, H)
     Wx, Wh, b, b_hn : as in :func:`gru_step_forward`
+    backend : {"numpy", "numba", "auto"}, default="numpy"
+        The loop over time as NumPy steps, or compiled (:mod:`dlcourse.kernels.recurrent`).
 
     Returns
     -------
@@ -91,6 +94,13 @@ def gru_forward(x, h0, Wx, Wh, b, b_hn):
     _check_weights(D, H, Wx, Wh, b, gates=3, name="gru")
     if b_hn.shape != (H,):
         raise ValueError(f"b_hn must have shape (H,) = ({H},), got {b_hn.shape}")
+    if resolve_backend(backend, numba_wins=True) == "numba":
+        from ..kernels import recurrent as compiled     # imported on first use
+        xw = x @ Wx + b
+        h0 = h0.astype(xw.dtype)
+        h, r, z, n, un = compiled.gru_forward(xw, h0, np.ascontiguousarray(Wh, xw.dtype),
+                                              b_hn.astype(xw.dtype))
+        return h, ("numba", x, h0, Wx, Wh, h, r, z, n, un)
     h = np.empty((N, T, H), dtype=np.result_type(x, Wx))
     prev, caches = h0, []
     for t in range(T):
@@ -103,6 +113,8 @@ def gru_forward(x, h0, Wx, Wh, b, b_hn):
 def gru_backward(dh, cache):
     """Backpropagation through time for :func:`gru_forward`:
     (dx (N, T, D), dh0 (N, H), dWx, dWh, db, db_hn), the weight gradients summed over time."""
+    if cache[0] == "numba":
+        return _compiled_backward(dh, cache)
     T = len(cache)
     x0, h_prev, Wx, Wh = cache[0][:4]
     N, H = h_prev.shape
@@ -120,3 +132,18 @@ def gru_backward(dh, cache):
         db += gb
         db_hn += gbn
     return dx, carry, dWx, dWh, db, db_hn
+
+
+def _compiled_backward(dh, cache):
+    from ..kernels import recurrent as compiled
+    _, x, h0, Wx, Wh, h, r, z, n, un = cache
+    N, T, H = h.shape
+    dh = as_float(dh)
+    if dh.shape != (N, T, H):
+        raise ValueError(f"dh must have shape (N, T, H) = {(N, T, H)}, got {dh.shape}")
+    dax, du, dh0 = compiled.gru_backward(dh.astype(h.dtype), h0, h, r, z, n, un,
+                                         np.ascontiguousarray(Wh, h.dtype))
+    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1).reshape(N * T, H)
+    dax2, du2 = dax.reshape(N * T, 3 * H), du.reshape(N * T, 3 * H)
+    return (dax @ Wx.T, dh0, x.reshape(N * T, -1).T @ dax2, h_prev.T @ du2, dax2.sum(axis=0),
+            du2[:, 2 * H:].sum(axis=0))

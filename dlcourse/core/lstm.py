@@ -26,11 +26,13 @@ c_t = g = tanh(a_g) and h_t = tanh(c_t) differs from the RNN only by the second 
 
 import numpy as np
 
+from .._numba import resolve_backend
 from .._validation import as_float
 from .activations import sigmoid
 from .rnn import _check_sequences, _check_weights
 
-__all__ = ["lstm_backward", "lstm_forward", "lstm_step_backward", "lstm_step_forward"]
+__all__ = ["last_cell_state", "lstm_backward", "lstm_forward", "lstm_step_backward",
+           "lstm_step_forward"]
 
 
 def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b, P=None, coupled=False):
@@ -119,7 +121,7 @@ def lstm_step_backward(dh, dc, cache):
     return (da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0), dP)
 
 
-def lstm_forward(x, h0, Wx, Wh, b, c0=None, P=None, coupled=False):
+def lstm_forward(x, h0, Wx, Wh, b, c0=None, P=None, coupled=False, backend="numpy"):
     """The LSTM over whole sequences.
 
     Parameters
@@ -129,6 +131,9 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None, P=None, coupled=False):
     Wx, Wh, b, P, coupled : as in :func:`lstm_step_forward`
     c0 : ndarray of shape (N, H), optional
         Initial cell state; zeros by default.
+    backend : {"numpy", "numba", "auto"}, default="numpy"
+        The loop over time as NumPy steps, or compiled (:mod:`dlcourse.kernels.recurrent`,
+        the plain LSTM only: with peepholes or coupled gates "auto" runs NumPy).
 
     Returns
     -------
@@ -144,6 +149,17 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None, P=None, coupled=False):
         raise ValueError(f"peephole weights P must have shape (3, H) = (3, {H}), got "
                          f"{np.shape(P)}")
     c = np.zeros((N, H), dtype=h0.dtype) if c0 is None else as_float(c0)
+    plain = P is None and not coupled
+    if resolve_backend(backend, numba_wins=plain) == "numba":
+        if not plain:
+            raise ValueError("the compiled LSTM has no peepholes or coupled gates; use "
+                             "backend='numpy' (or 'auto') for these variants")
+        from ..kernels import recurrent as compiled     # imported on first use
+        xw = x @ Wx + b
+        c0 = c.astype(xw.dtype)
+        h, cs, i, f, g, o = compiled.lstm_forward(xw, h0.astype(xw.dtype), c0,
+                                                  np.ascontiguousarray(Wh, xw.dtype))
+        return h, ("numba", x, h0, c0, Wx, Wh, h, cs, i, f, g, o)
     h = np.empty((N, T, H), dtype=np.result_type(x, Wx))
     prev, caches = h0, []
     for t in range(T):
@@ -163,6 +179,8 @@ def lstm_backward(dh, cache):
     dWx, dWh, db : summed over time
     dP : ndarray of shape (3, H), or None without peepholes
     """
+    if cache[0] == "numba":
+        return _compiled_backward(dh, cache)
     T = len(cache)
     x0, h_prev, c_prev, Wx, Wh, P = cache[0][:6]
     N, H = h_prev.shape
@@ -183,3 +201,27 @@ def lstm_backward(dh, cache):
         if dP is not None:
             dP += gP
     return dx, dh_next, dc_next, dWx, dWh, db, dP
+
+
+def _compiled_backward(dh, cache):
+    from ..kernels import recurrent as compiled
+    _, x, h0, c0, Wx, Wh, h, c, i, f, g, o = cache
+    N, T, H = c.shape
+    dh = as_float(dh)
+    if dh.shape != (N, T, H):
+        raise ValueError(f"dh must have shape (N, T, H) = {(N, T, H)}, got {dh.shape}")
+    da, dh0, dc0 = compiled.lstm_backward(dh.astype(c.dtype), c0, c, i, f, g, o,
+                                          np.ascontiguousarray(Wh, c.dtype))
+    h_prev = np.concatenate([h0[:, None].astype(c.dtype), h[:, :-1]], axis=1)
+    da2 = da.reshape(N * T, 4 * H)
+    dWx = x.reshape(N * T, -1).T @ da2
+    dWh = h_prev.reshape(N * T, H).T @ da2
+    return da @ Wx.T, dh0, dc0, dWx, dWh, da2.sum(axis=0), None
+
+
+def last_cell_state(cache):
+    """c_T (N, H), the cell state after the last step of :func:`lstm_forward`, to carry into
+    the next chunk of a long sequence."""
+    if cache[0] == "numba":
+        return cache[7][:, -1]
+    return cache[-1][11]

@@ -29,6 +29,7 @@ forward across them, as when a long sequence is trained in chunks. A dependency 
 
 import numpy as np
 
+from .._numba import resolve_backend
 from .._validation import as_float
 from .activations import softmax
 
@@ -85,7 +86,7 @@ def rnn_step_backward(dh, cache):
     return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
 
 
-def rnn_forward(x, h0, Wx, Wh, b):
+def rnn_forward(x, h0, Wx, Wh, b, backend="numpy"):
     """(R1) over whole sequences.
 
     Parameters
@@ -93,6 +94,10 @@ def rnn_forward(x, h0, Wx, Wh, b):
     x : ndarray of shape (N, T, D)
     h0 : ndarray of shape (N, H)
     Wx, Wh, b : as in :func:`rnn_step_forward`
+    backend : {"numpy", "numba", "auto"}, default="numpy"
+        Who runs the loop over time: this function's NumPy lines, or the compiled loop of
+        :mod:`dlcourse.kernels.recurrent` (same numbers; "auto": compiled when Numba is there).
+        :func:`rnn_backward` uses the same form.
 
     Returns
     -------
@@ -107,12 +112,17 @@ def rnn_forward(x, h0, Wx, Wh, b):
     if h0.shape != (N, H):
         raise ValueError(f"h0 must have shape (N, H) = ({N}, {H}), got {h0.shape}")
     _check_weights(D, H, Wx, Wh, b)
-    h = np.empty((N, T, H), dtype=np.result_type(x, Wx))
     xw = x @ Wx + b                          # the input's part of every step, in one product
+    backend = resolve_backend(backend, numba_wins=True)
+    if backend == "numba":
+        from ..kernels import recurrent as compiled     # imported on first use
+        h = compiled.rnn_forward(xw, h0.astype(xw.dtype), np.ascontiguousarray(Wh, xw.dtype))
+        return h, (x, h0, Wx, Wh, h, backend)
+    h = np.empty((N, T, H), dtype=np.result_type(x, Wx))
     prev = h0
     for t in range(T):
         prev = h[:, t] = np.tanh(prev @ Wh + xw[:, t])
-    return h, (x, h0, Wx, Wh, h)
+    return h, (x, h0, Wx, Wh, h, backend)
 
 
 def rnn_backward(dh, cache, truncate=None):
@@ -132,20 +142,26 @@ def rnn_backward(dh, cache, truncate=None):
     dh0 : ndarray of shape (N, H)
     dWx, dWh, db : gradients of the weights, summed over time
     """
-    x, h0, Wx, Wh, h = cache
+    x, h0, Wx, Wh, h, backend = cache
     N, T, H = h.shape
     dh = as_float(dh)
     if dh.shape != h.shape:
         raise ValueError(f"dh must have the shape of the hidden states {h.shape}, got {dh.shape}")
     if truncate is not None and truncate < 1:
         raise ValueError(f"truncate must be a number of steps >= 1, got {truncate}")
-    da = np.empty_like(h)
-    carry = np.zeros((N, H), dtype=h.dtype)          # the gradient arriving from step t + 1
-    for t in range(T - 1, -1, -1):
-        da[:, t] = (dh[:, t] + carry) * (1.0 - h[:, t] * h[:, t])            # (R2)
-        carry = da[:, t] @ Wh.T                                              # (R4)
-        if truncate is not None and t % truncate == 0 and t > 0:
-            carry = np.zeros_like(carry)             # the window ends: nothing flows further
+    if backend == "numba":
+        from ..kernels import recurrent as compiled
+        da, carry = compiled.rnn_backward(dh.astype(h.dtype), h,
+                                          np.ascontiguousarray(Wh, h.dtype),
+                                          0 if truncate is None else truncate)
+    else:
+        da = np.empty_like(h)
+        carry = np.zeros((N, H), dtype=h.dtype)      # the gradient arriving from step t + 1
+        for t in range(T - 1, -1, -1):
+            da[:, t] = (dh[:, t] + carry) * (1.0 - h[:, t] * h[:, t])        # (R2)
+            carry = da[:, t] @ Wh.T                                          # (R4)
+            if truncate is not None and t % truncate == 0 and t > 0:
+                carry = np.zeros_like(carry)         # the window ends: nothing flows further
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)
     # (R3): the sums over samples and time as single products
     dWx = x.reshape(N * T, -1).T @ da.reshape(N * T, H)

@@ -3,6 +3,7 @@
 from ._gd import DivergenceWarning
 from .autoencoder import Autoencoder
 from .boltzmann import BoltzmannMachine
+from .char_rnn import CharRNN
 from .convnet import ConvNetClassifier
 from .dbn import DBN
 from .gan import GAN
@@ -14,7 +15,7 @@ from .perceptron import Perceptron
 from .rbm import BernoulliRBM
 from .sparse_coding import SparseCoding
 
-__all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "ConvNetClassifier", "DBN",
+__all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "CharRNN", "ConvNetClassifier", "DBN",
            "DivergenceWarning", "GAN", "HopfieldNetwork", "LinearRegression",
            "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron",
            "SparseCoding"]
