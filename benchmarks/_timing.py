@@ -1,5 +1,6 @@
 """Timing helpers shared by the benchmarks."""
 
+import statistics
 import time
 
 
@@ -10,3 +11,18 @@ def clock_for(threads):
     time is the stable figure. With 2 threads CPU time adds the threads up, so wall time it is.
     """
     return time.process_time if threads == 1 else time.perf_counter
+
+
+def race(methods, args, repeats, threads):
+    """Median time of each method, run round-robin ``repeats`` times after one warm-up call
+    each (compile, allocate, warm caches), timed by :func:`clock_for`."""
+    for run in methods.values():
+        run(*args)
+    clock = clock_for(threads)
+    times = {m: [] for m in methods}
+    for _ in range(repeats):
+        for m, run in methods.items():
+            t0 = clock()
+            run(*args)
+            times[m].append(clock() - t0)
+    return {m: statistics.median(v) for m, v in times.items()}

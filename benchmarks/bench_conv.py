@@ -15,7 +15,6 @@ are timed by process CPU time, 2-thread runs by wall time (``_timing.clock_for``
 
 import argparse
 import os
-import statistics
 
 # Two thread pools share this process at 2 threads, OpenBLAS's (NumPy) and PyTorch's OpenMP one,
 # on 2 cores that other jobs use too. A pool that spins while idle keeps the cores from the
@@ -27,7 +26,7 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from _timing import clock_for  # noqa: E402  (benchmarks/ is the script folder)
+from _timing import race  # noqa: E402  (benchmarks/ is the script folder)
 
 from dlcourse.core.conv import conv2d_backward, conv2d_forward  # noqa: E402
 from dlcourse.core.pooling import maxpool_backward, maxpool_forward  # noqa: E402
@@ -78,18 +77,6 @@ def torch_epoch(X, t):
         torch.nn.functional.cross_entropy(net(Xt[idx]), tt[idx]).backward()
         opt.step()
 
-
-def race(methods, args, repeats, threads):
-    for run in methods.values():           # compile, allocate, warm caches
-        run(*args)
-    clock = clock_for(threads)
-    times = {m: [] for m in methods}
-    for _ in range(repeats):
-        for m, run in methods.items():
-            t0 = clock()
-            run(*args)
-            times[m].append(clock() - t0)
-    return {m: statistics.median(v) for m, v in times.items()}
 
 
 def measure(threads, repeats, quick):

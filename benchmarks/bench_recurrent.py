@@ -15,12 +15,11 @@ wall time.
 """
 
 import argparse
-import statistics
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from _timing import clock_for  # noqa: E402  (benchmarks/ is the script folder)
+from _timing import race  # noqa: E402  (benchmarks/ is the script folder)
 
 from dlcourse.core.gru import gru_backward, gru_forward
 from dlcourse.core.lstm import lstm_backward, lstm_forward
@@ -84,18 +83,6 @@ def torch_char_model(text, n_updates):
         torch.nn.utils.clip_grad_norm_(params, 5.0)
         opt.step()
 
-
-def race(methods, args, repeats, threads):
-    for run in methods.values():           # compile, allocate, warm caches
-        run(*args)
-    clock = clock_for(threads)
-    times = {m: [] for m in methods}
-    for _ in range(repeats):
-        for m, run in methods.items():
-            t0 = clock()
-            run(*args)
-            times[m].append(clock() - t0)
-    return {m: statistics.median(v) for m, v in times.items()}
 
 
 def measure(threads, repeats, quick):

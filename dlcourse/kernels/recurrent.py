@@ -19,22 +19,13 @@ Each backward kernel returns the gradient at every step's pre-activation (``da``
 gradient reaching the initial state; the caller turns ``da`` into weight gradients.
 """
 
-import math
-
 import numpy as np
 
 from .._numba import njit
+from .mlp import _sigmoid       # the stable sigmoid: exp of a negative number only
 
 __all__ = ["gru_backward", "gru_forward", "lstm_backward", "lstm_forward", "rnn_backward",
            "rnn_forward"]
-
-
-@njit
-def _sigmoid(a):
-    if a >= 0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
 
 
 @njit
