@@ -96,11 +96,13 @@ def gru_forward(x, h0, Wx, Wh, b, b_hn, backend="numpy"):
         raise ValueError(f"b_hn must have shape (H,) = ({H},), got {b_hn.shape}")
     if resolve_backend(backend, numba_wins=True) == "numba":
         from ..kernels import recurrent as compiled     # imported on first use
-        xw = x @ Wx + b
+        xw = x @ Wx
+        xw += b                 # in place: a second large temporary costs more than the sum
         h0 = h0.astype(xw.dtype)
-        h, r, z, n, un = compiled.gru_forward(xw, h0, np.ascontiguousarray(Wh, xw.dtype),
-                                              b_hn.astype(xw.dtype))
-        return h, ("numba", x, h0, Wx, Wh, h, r, z, n, un)
+        gates = xw                      # the kernel overwrites the input parts
+        h, un = compiled.gru_forward(gates, h0, np.ascontiguousarray(Wh, xw.dtype),
+                                     b_hn.astype(xw.dtype))
+        return h, ("numba", x, h0, Wx, Wh, h, gates, un)
     h = np.empty((N, T, H), dtype=np.result_type(x, Wx))
     prev, caches = h0, []
     for t in range(T):
@@ -136,12 +138,12 @@ def gru_backward(dh, cache):
 
 def _compiled_backward(dh, cache):
     from ..kernels import recurrent as compiled
-    _, x, h0, Wx, Wh, h, r, z, n, un = cache
+    _, x, h0, Wx, Wh, h, gates, un = cache
     N, T, H = h.shape
     dh = as_float(dh)
     if dh.shape != (N, T, H):
         raise ValueError(f"dh must have shape (N, T, H) = {(N, T, H)}, got {dh.shape}")
-    dax, du, dh0 = compiled.gru_backward(dh.astype(h.dtype), h0, h, r, z, n, un,
+    dax, du, dh0 = compiled.gru_backward(dh.astype(h.dtype), h0, h, gates, un,
                                          np.ascontiguousarray(Wh, h.dtype))
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1).reshape(N * T, H)
     dax2, du2 = dax.reshape(N * T, 3 * H), du.reshape(N * T, 3 * H)

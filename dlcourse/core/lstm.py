@@ -155,11 +155,13 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None, P=None, coupled=False, backend="nump
             raise ValueError("the compiled LSTM has no peepholes or coupled gates; use "
                              "backend='numpy' (or 'auto') for these variants")
         from ..kernels import recurrent as compiled     # imported on first use
-        xw = x @ Wx + b
+        xw = x @ Wx
+        xw += b                 # in place: a second large temporary costs more than the sum
         c0 = c.astype(xw.dtype)
-        h, cs, i, f, g, o = compiled.lstm_forward(xw, h0.astype(xw.dtype), c0,
-                                                  np.ascontiguousarray(Wh, xw.dtype))
-        return h, ("numba", x, h0, c0, Wx, Wh, h, cs, i, f, g, o)
+        gates = xw                      # the kernel overwrites the pre-activations
+        h, cs = compiled.lstm_forward(gates, h0.astype(xw.dtype), c0,
+                                      np.ascontiguousarray(Wh, xw.dtype))
+        return h, ("numba", x, h0, c0, Wx, Wh, h, cs, gates)
     h = np.empty((N, T, H), dtype=np.result_type(x, Wx))
     prev, caches = h0, []
     for t in range(T):
@@ -205,12 +207,12 @@ def lstm_backward(dh, cache):
 
 def _compiled_backward(dh, cache):
     from ..kernels import recurrent as compiled
-    _, x, h0, c0, Wx, Wh, h, c, i, f, g, o = cache
+    _, x, h0, c0, Wx, Wh, h, c, gates = cache
     N, T, H = c.shape
     dh = as_float(dh)
     if dh.shape != (N, T, H):
         raise ValueError(f"dh must have shape (N, T, H) = {(N, T, H)}, got {dh.shape}")
-    da, dh0, dc0 = compiled.lstm_backward(dh.astype(c.dtype), c0, c, i, f, g, o,
+    da, dh0, dc0 = compiled.lstm_backward(dh.astype(c.dtype), c0, c, gates,
                                           np.ascontiguousarray(Wh, c.dtype))
     h_prev = np.concatenate([h0[:, None].astype(c.dtype), h[:, :-1]], axis=1)
     da2 = da.reshape(N * T, 4 * H)

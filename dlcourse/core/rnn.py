@@ -112,7 +112,8 @@ def rnn_forward(x, h0, Wx, Wh, b, backend="numpy"):
     if h0.shape != (N, H):
         raise ValueError(f"h0 must have shape (N, H) = ({N}, {H}), got {h0.shape}")
     _check_weights(D, H, Wx, Wh, b)
-    xw = x @ Wx + b                          # the input's part of every step, in one product
+    xw = x @ Wx                              # the input's part of every step, in one product
+    xw += b                                  # (in place: one large temporary, not two)
     backend = resolve_backend(backend, numba_wins=True)
     if backend == "numba":
         from ..kernels import recurrent as compiled     # imported on first use

@@ -19,23 +19,32 @@ Each backward kernel returns the gradient at every step's pre-activation (``da``
 gradient reaching the initial state; the caller turns ``da`` into weight gradients.
 """
 
+import math
+
 import numpy as np
 
 from .._numba import njit
-from .mlp import _sigmoid       # the stable sigmoid: exp of a negative number only
 
 __all__ = ["gru_backward", "gru_forward", "lstm_backward", "lstm_forward", "rnn_backward",
            "rnn_forward"]
 
 
-@njit
+@njit(error_model="numpy")
+def _sigmoid(a):
+    # One formula without a branch: for a very negative, exp(-a) overflows to inf and the
+    # result is exactly 0, never NaN (with error_model="numpy" the division cannot raise).
+    # Without the branch of the usual stable form each call is twice as fast here.
+    return 1.0 / (1.0 + math.exp(-a))
+
+
+@njit(error_model="numpy")
 def _tanh(a):
-    return 2.0 * _sigmoid(2.0 * a) - 1.0
+    return 2.0 / (1.0 + math.exp(-2.0 * a)) - 1.0
 
 
 # --- vanilla RNN ----------------------------------------------------------------------------
 
-@njit
+@njit(error_model="numpy")
 def rnn_forward(xw, h0, Wh):
     """Hidden states (N, T, H) from the input's part xw = x W_x + b (N, T, H), h0 (N, H)."""
     N, T, H = xw.shape
@@ -51,7 +60,7 @@ def rnn_forward(xw, h0, Wh):
     return h
 
 
-@njit
+@njit(error_model="numpy")
 def rnn_backward(dh, h, Wh, truncate):
     """da (N, T, H) and dh0 (N, H); ``truncate`` <= 0 means full BPTT."""
     N, T, H = h.shape
@@ -73,14 +82,14 @@ def rnn_backward(dh, h, Wh, truncate):
 
 # --- LSTM (gate blocks i, f, g, o) ----------------------------------------------------------
 
-@njit
+@njit(error_model="numpy")
 def lstm_forward(xw, h0, c0, Wh):
-    """h, c and the gates i, f, g, o, each (N, T, H), from xw = x W_x + b (N, T, 4H)."""
+    """h and c (N, T, H) from xw = x W_x + b (N, T, 4H); the gates i, f, g, o overwrite their
+    pre-activations in ``xw`` (no new arrays for them: less memory to fill)."""
     N, T, G = xw.shape
     H = G // 4
     h = np.empty((N, T, H), dtype=xw.dtype)
     c = np.empty_like(h)
-    i_, f_, g_, o_ = np.empty_like(h), np.empty_like(h), np.empty_like(h), np.empty_like(h)
     prev_h, prev_c = h0.copy(), c0.copy()
     for t in range(T):
         a = np.dot(prev_h, Wh)
@@ -92,15 +101,16 @@ def lstm_forward(xw, h0, c0, Wh):
                 o = _sigmoid(a[n, 3 * H + j] + xw[n, t, 3 * H + j])
                 cc = f * prev_c[n, j] + i * g                                  # (L2)
                 hh = o * _tanh(cc)                                             # (L3)
-                i_[n, t, j], f_[n, t, j], g_[n, t, j], o_[n, t, j] = i, f, g, o
+                xw[n, t, j], xw[n, t, H + j], xw[n, t, 2 * H + j] = i, f, g
+                xw[n, t, 3 * H + j] = o
                 c[n, t, j], h[n, t, j] = cc, hh
                 prev_c[n, j], prev_h[n, j] = cc, hh
-    return h, c, i_, f_, g_, o_
+    return h, c
 
 
-@njit
-def lstm_backward(dh, c0, c, i_, f_, g_, o_, Wh):
-    """da (N, T, 4H), dh0 and dc0 (N, H)."""
+@njit(error_model="numpy")
+def lstm_backward(dh, c0, c, gates, Wh):
+    """da (N, T, 4H), dh0 and dc0 (N, H), from the gates (N, T, 4H) of :func:`lstm_forward`."""
     N, T, H = dh.shape
     da = np.empty((N, T, 4 * H), dtype=dh.dtype)
     WhT = np.ascontiguousarray(Wh.T)
@@ -110,7 +120,8 @@ def lstm_backward(dh, c0, c, i_, f_, g_, o_, Wh):
     for t in range(T - 1, -1, -1):
         for n in range(N):
             for j in range(H):
-                i, f, g, o = i_[n, t, j], f_[n, t, j], g_[n, t, j], o_[n, t, j]
+                i, f = gates[n, t, j], gates[n, t, H + j]
+                g, o = gates[n, t, 2 * H + j], gates[n, t, 3 * H + j]
                 tc = _tanh(c[n, t, j])
                 c_prev = c[n, t - 1, j] if t > 0 else c0[n, j]
                 d = dh[n, t, j] + dh_next[n, j]
@@ -127,13 +138,14 @@ def lstm_backward(dh, c0, c, i_, f_, g_, o_, Wh):
 
 # --- GRU (gate blocks r, z, n; the state's bias b_hn inside the reset product) --------------
 
-@njit
+@njit(error_model="numpy")
 def gru_forward(xw, h0, Wh, b_hn):
-    """h, r, z, n and un = u_n + b_hn, each (N, T, H), from xw = x W_x + b (N, T, 3H)."""
+    """h and un = u_n + b_hn (N, T, H) from xw = x W_x + b (N, T, 3H); the gates r, z and the
+    candidate n overwrite their input parts in ``xw``."""
     N, T, G = xw.shape
     H = G // 3
     h = np.empty((N, T, H), dtype=xw.dtype)
-    r_, z_, n_, un_ = np.empty_like(h), np.empty_like(h), np.empty_like(h), np.empty_like(h)
+    un_ = np.empty_like(h)
     prev = h0.copy()
     for t in range(T):
         u = np.dot(prev, Wh)
@@ -144,14 +156,15 @@ def gru_forward(xw, h0, Wh, b_hn):
                 un = u[s, 2 * H + j] + b_hn[j]
                 nn = _tanh(xw[s, t, 2 * H + j] + r * un)                     # (G2)
                 hh = (1.0 - z) * nn + z * prev[s, j]                           # (G3)
-                r_[s, t, j], z_[s, t, j], n_[s, t, j], un_[s, t, j] = r, z, nn, un
+                xw[s, t, j], xw[s, t, H + j], xw[s, t, 2 * H + j] = r, z, nn
+                un_[s, t, j] = un
                 h[s, t, j] = hh
                 prev[s, j] = hh
-    return h, r_, z_, n_, un_
+    return h, un_
 
 
-@njit
-def gru_backward(dh, h0, h, r_, z_, n_, un_, Wh):
+@njit(error_model="numpy")
+def gru_backward(dh, h0, h, gates, un_, Wh):
     """dax (N, T, 3H) (the input's parts), du (N, T, 3H) (the state's parts) and dh0."""
     N, T, H = dh.shape
     dax = np.empty((N, T, 3 * H), dtype=dh.dtype)
@@ -163,7 +176,8 @@ def gru_backward(dh, h0, h, r_, z_, n_, un_, Wh):
     for t in range(T - 1, -1, -1):
         for s in range(N):
             for j in range(H):
-                r, z, nn, un = r_[s, t, j], z_[s, t, j], n_[s, t, j], un_[s, t, j]
+                r, z, nn = gates[s, t, j], gates[s, t, H + j], gates[s, t, 2 * H + j]
+                un = un_[s, t, j]
                 h_prev = h[s, t - 1, j] if t > 0 else h0[s, j]
                 d = dh[s, t, j] + carry[s, j]
                 da_n = d * (1.0 - z) * (1.0 - nn * nn)
