@@ -8,8 +8,8 @@ Sequences of T = 50 steps, batch 16, 32 inputs, 64 hidden units, float32 and flo
 dlcourse's compiled time loop (``backend="numba"``), its NumPy form, and PyTorch's ``nn.RNN``,
 ``nn.LSTM`` and ``nn.GRU`` with autograd (weights of the same shapes, a random gradient at
 every hidden state). The character model: 64 updates of CharRNN (embedding 32, LSTM 128,
-chunks of 50 characters, batch 32, Adam, gradient clipping) on the package's Shakespeare,
-against the same model and loop in PyTorch. Times are medians of repeats interleaved
+chunks of 50 characters, batch 32, Adam, gradient clipping, float32) on the package's
+Shakespeare, against the same model and loop in PyTorch. Times are medians of repeats interleaved
 round-robin in one process; 1-thread runs are timed by process CPU time, 2-thread runs by
 wall time.
 """
@@ -108,13 +108,13 @@ def measure(threads, repeats, quick):
 
     def ours(text, n):
         CharRNN(n_hidden=128, cell="lstm", embedding_dim=32, seq_length=50, batch_size=32,
-                eta=2e-3, rng=0).fit(text, n, show_progress=False)
+                eta=2e-3, rng=0, dtype=np.float32).fit(text, n, show_progress=False)
 
     methods = {"dlcourse numba": ours}
     if torch is not None:
         methods["pytorch cpu"] = torch_char_model
     med = race(methods, (text, n_updates), max(1, repeats // 3), threads)
-    rows += [dict(workload=f"CharRNN {n_updates} updates", dtype="float64/32",
+    rows += [dict(workload=f"CharRNN {n_updates} updates", dtype="float32",
                   threads=threads, method=m, ms=med[m] * 1e3,
                   ratio=med[m] / med["dlcourse numba"]) for m in methods]
     return rows
@@ -130,7 +130,7 @@ def main():
     thread_counts = (1,) if args.quick else tuple(args.threads)
     print("median of repeats; 1 thread: process CPU time, 2 threads: wall time")
     print("'numba speedup' = this method's time / dlcourse numba's time")
-    print("(CharRNN: dlcourse in float64, PyTorch in float32, each its default)\n")
+    print()
     print(f"{'workload':<24} {'dtype':<10} {'threads':>7} {'method':<16} {'ms':>9} "
           f"{'numba speedup':>14}")
     for threads in thread_counts:
