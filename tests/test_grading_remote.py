@@ -96,6 +96,22 @@ def test_calls_copy_results_back_and_mirror_changes_to_arrays_and_generators(ses
     assert rng.random() == twin.random(), "the generator's stream goes on where it stopped"
 
 
+def test_arrays_of_a_dict_changed_in_place_come_back(session):
+    s, ns = session
+
+    def clip(grads, factor):
+        for g in grads.values():
+            g *= factor
+        grads["new"] = np.zeros(1)          # a key the caller did not pass stays out
+    ns["clip"] = clip
+    f = s.names({"clip"})["clip"]
+    grads = {"W": np.ones((2, 2)), "b": np.arange(3.0)}
+    W = grads["W"]
+    f(grads, 0.5)
+    assert grads["W"] is W and np.array_equal(W, np.full((2, 2), 0.5))
+    assert np.array_equal(grads["b"], [0.0, 0.5, 1.0]) and set(grads) == {"W", "b"}
+
+
 def test_errors_warnings_and_errstate_come_back(session):
     s, ns = session
 

@@ -195,6 +195,30 @@ POOLING = (
     "torch.nn.MaxPool2d",
 )
 
+#: chapter 13: one step of the vanilla RNN and backpropagation through time, in every form
+RNN = (
+    "dlcourse.core.rnn.rnn_step_forward",
+    "dlcourse.core.rnn.rnn_step_backward",
+    "dlcourse.core.rnn.rnn_forward",
+    "dlcourse.core.rnn.rnn_backward",
+    "dlcourse.kernels.recurrent.rnn_forward",
+    "dlcourse.kernels.recurrent.rnn_backward",
+    "dlcourse.layers.Recurrent",
+    "dlcourse.models.CharRNN",
+    "torch.nn.RNN",
+    "torch.nn.RNNCell",
+    "torch.autograd.backward",
+    "torch.autograd.grad",
+    "torch.Tensor.backward",
+)
+#: chapter 13: gradient clipping
+CLIPPING = (
+    "dlcourse.core.rnn.clip_gradient_norm",
+    "dlcourse.core.rnn.clip_gradient_values",
+    "torch.nn.utils.clip_grad_norm_",
+    "torch.nn.utils.clip_grad_value_",
+)
+
 # Importing PyTorch takes seconds and much memory, so its references are blocked only when
 # the notebook has imported it already (a learner who never imported it cannot call it).
 _BLOCKED_ONCE_IMPORTED = ("torch",)

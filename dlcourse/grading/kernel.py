@@ -23,6 +23,22 @@ _objects = {}          # reference id -> object kept in the kernel for the grade
 _blocks = []           # open `blocked(...)` contexts forwarded by the grader
 
 
+
+def _mutable_data(a):
+    return isinstance(a, np.random.Generator) or isinstance(a, np.ndarray) and not a.dtype.hasobject
+
+
+def _after(a):
+    """What a call may have changed in place, to copy back to the grader: an array, a
+    generator, or the arrays of a dict (a dict of gradients scaled in place)."""
+    if _mutable_data(a):
+        return encode(a)
+    if isinstance(a, dict) and a and all(isinstance(k, str) and isinstance(v, np.ndarray)
+                                         and not v.dtype.hasobject for k, v in a.items()):
+        return {"__dict_after__": {k: encode(v) for k, v in a.items()}}
+    return None
+
+
 def _keep(obj):
     rid = len(_objects) + 1
     _objects[rid] = obj
@@ -89,11 +105,8 @@ def _serve(request):
         with warnings.catch_warnings(record=True) as caught, np.errstate(**errstate):
             warnings.simplefilter("always")
             result = target(*args, **kwargs)
-        after = [encode(a) if isinstance(a, (np.ndarray, np.random.Generator)) and not
-                 (isinstance(a, np.ndarray) and a.dtype.hasobject) else None for a in args]
-        after_kw = {k: encode(v) for k, v in kwargs.items()
-                    if isinstance(v, (np.ndarray, np.random.Generator)) and not
-                    (isinstance(v, np.ndarray) and v.dtype.hasobject)}
+        after = [_after(a) for a in args]
+        after_kw = {k: _after(v) for k, v in kwargs.items() if _after(v) is not None}
         return {"value": encode(result, _keep), "args_after": after, "kwargs_after": after_kw,
                 "warnings": [[w.category.__name__, str(w.message)] for w in caught[:20]]}
     if op == "getattr":
