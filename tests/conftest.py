@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD_TIMEOUT_S = 1200
+# The strict build runs beside the assignment tests on the same 2 cores, so its wall time
+# depends on their load: 25 minutes were measured with other jobs on the machine. The limit
+# catches a runaway build; the budget that counts is the whole run's 40 minutes.
+BUILD_TIMEOUT_S = 1800
 
 
 def jupyter_book_command():
