@@ -13,6 +13,7 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from threadpoolctl import threadpool_limits
 
 from .._progress import progress
 from .._rng import check_rng
@@ -74,6 +75,15 @@ class _RecurrentModel(BaseEstimator):
         if self.show_progress:
             epochs = progress(epochs, desc="epochs", metrics=lambda: (
                 f"loss {self.loss_curve_[-1]:.4f}" if self.loss_curve_ else ""))
+        # one BLAS thread: a time step's products are small, and several threads' start-up
+        # would cost more than the work
+        with threadpool_limits(1):
+            self._epochs(X, Y, rng, optimizer, epochs)
+        self.n_iter_ = self.max_epochs
+        return self
+
+    def _epochs(self, X, Y, rng, optimizer, epochs):
+        n = X.shape[0]
         for _ in epochs:
             order = rng.permutation(n)
             total = 0.0
@@ -87,8 +97,6 @@ class _RecurrentModel(BaseEstimator):
                 optimizer.step(self.net_.params, grads)
                 total += loss * len(i)
             self.loss_curve_.append(total / n)
-        self.n_iter_ = self.max_epochs
-        return self
 
     def _outputs(self, X):
         if not hasattr(self, "net_"):
