@@ -7,9 +7,10 @@ Book: 06_regularization, section "Building networks from layers".
 from .base import Layer
 from .conv import Conv2D, Flatten, Pool2D, Unflatten
 from .dense import Activation, Affine
-from .recurrent import Embedding, Recurrent, TemporalAffine
+from .recurrent import Embedding, LastStep, Recurrent, TemporalAffine
 from .regularization import BatchNorm, Dropout
 from .sequential import Sequential
 
 __all__ = ["Activation", "Affine", "BatchNorm", "Conv2D", "Dropout", "Embedding", "Flatten",
-           "Layer", "Pool2D", "Recurrent", "Sequential", "TemporalAffine", "Unflatten"]
+           "LastStep", "Layer", "Pool2D", "Recurrent", "Sequential", "TemporalAffine",
+           "Unflatten"]

@@ -22,7 +22,7 @@ from ..core.rnn import (embedding_backward, embedding_forward, rnn_backward, rnn
                         temporal_affine_backward, temporal_affine_forward)
 from .base import Layer
 
-__all__ = ["CELLS", "Embedding", "Recurrent", "TemporalAffine", "orthogonal"]
+__all__ = ["CELLS", "Embedding", "LastStep", "Recurrent", "TemporalAffine", "orthogonal"]
 
 CELLS = ("rnn", "lstm", "gru")
 _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
@@ -175,4 +175,19 @@ class TemporalAffine(Layer):
 
     def backward(self, dout):
         dh, self.grads["W"], self.grads["b"] = temporal_affine_backward(dout, self._need_cache())
+        return dh
+
+
+class LastStep(Layer):
+    """(N, T, H) -> (N, H): the last time step, for a network that reads a whole sequence and
+    answers once (many-to-one). The backward pass puts the gradient at the last step and zeros
+    at all the others: the earlier steps get theirs only through the recurrence."""
+
+    def forward(self, h, train=True):
+        self._cache = h.shape
+        return h[:, -1]
+
+    def backward(self, dout):
+        dh = np.zeros(self._need_cache(), dtype=dout.dtype)
+        dh[:, -1] = dout
         return dh

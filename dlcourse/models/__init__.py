@@ -13,9 +13,10 @@ from .logistic_regression import LogisticRegression
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 from .rbm import BernoulliRBM
+from .sequence import RecurrentClassifier, RecurrentRegressor
 from .sparse_coding import SparseCoding
 
-__all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "CharRNN", "ConvNetClassifier", "DBN",
-           "DivergenceWarning", "GAN", "HopfieldNetwork", "LinearRegression",
+__all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "CharRNN", "ConvNetClassifier",
+           "DBN", "DivergenceWarning", "GAN", "HopfieldNetwork", "LinearRegression",
            "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron",
-           "SparseCoding"]
+           "RecurrentClassifier", "RecurrentRegressor", "SparseCoding"]

@@ -14,6 +14,7 @@ the weights far away.
 import numbers
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .._progress import progress
 from .._rng import check_rng
@@ -133,12 +134,22 @@ class CharRNN:
         ids = self.encode(text)
         L = len(ids) // B
         streams = ids[:L * B].reshape(B, L)        # B contiguous pieces of the text
-        start = 0
         steps = range(n_steps)
         if show_progress:
             steps = progress(steps, desc="updates", metrics=lambda: (
                 f"loss {np.mean(self.loss_curve_[-20:]):.3f} nats/char"
                 if self.loss_curve_ else ""))
+        # The products of one time step are small ((B, H) by (H, 4H)): on one BLAS thread they
+        # run many times faster than on several, whose start-up outweighs the work.
+        with threadpool_limits(1):
+            self._train(streams, steps, callback)
+        self.net_[1].reset_state()
+        return self
+
+    def _train(self, streams, steps, callback):
+        B, L = streams.shape
+        T = self.seq_length
+        start = 0
         for step in steps:
             if start + T + 1 > L:                  # the end of the streams: start again
                 start = 0
@@ -151,14 +162,15 @@ class CharRNN:
             self.loss_curve_.append(loss)
             if callback is not None:
                 callback(self, step)
-        self.net_[1].reset_state()
-        return self
 
     def _loss_and_gradients(self, x, y):
+        # the loss and its gradient per character (the sequence loss divided by T), so that
+        # max_norm is on the scale of the reported loss whatever the chunk length
         scores = self.net_.forward(x)
         loss, dscores = temporal_softmax_loss(scores, y)
-        self.net_.backward(dscores)
-        return loss / x.shape[1], {k: g for k, g in self.net_.grads.items()}
+        T = x.shape[1]
+        self.net_.backward(dscores / T)
+        return loss / T, {k: g for k, g in self.net_.grads.items()}
 
     # --- using the model ---------------------------------------------------------------------
 
