@@ -211,6 +211,39 @@ RNN = (
     "torch.autograd.grad",
     "torch.Tensor.backward",
 )
+#: chapter 14: the LSTM and the GRU, steps and whole sequences, in every form
+LSTM = (
+    "dlcourse.core.lstm.lstm_step_forward",
+    "dlcourse.core.lstm.lstm_step_backward",
+    "dlcourse.core.lstm.lstm_forward",
+    "dlcourse.core.lstm.lstm_backward",
+    "dlcourse.core.gru.gru_step_forward",
+    "dlcourse.core.gru.gru_step_backward",
+    "dlcourse.core.gru.gru_forward",
+    "dlcourse.core.gru.gru_backward",
+    "dlcourse.kernels.recurrent.lstm_forward",
+    "dlcourse.kernels.recurrent.lstm_backward",
+    "dlcourse.kernels.recurrent.gru_forward",
+    "dlcourse.kernels.recurrent.gru_backward",
+    "dlcourse.layers.Recurrent",
+    "torch.nn.LSTM",
+    "torch.nn.LSTMCell",
+    "torch.nn.GRU",
+    "torch.nn.GRUCell",
+    "torch.autograd.backward",
+    "torch.autograd.grad",
+    "torch.Tensor.backward",
+)
+#: chapter 14: attention
+ATTENTION = (
+    "dlcourse.core.attention.attention_forward",
+    "dlcourse.core.attention.attention_backward",
+    "torch.nn.functional.scaled_dot_product_attention",
+    "torch.nn.MultiheadAttention",
+    "torch.autograd.backward",
+    "torch.autograd.grad",
+    "torch.Tensor.backward",
+)
 #: chapter 13: gradient clipping
 CLIPPING = (
     "dlcourse.core.rnn.clip_gradient_norm",
