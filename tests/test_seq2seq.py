@@ -89,3 +89,16 @@ def test_bad_input_gets_clear_errors():
     with pytest.raises(ValueError, match="no attention weights"):
         model.attention_weights(X)
     assert model.predict(X, n_steps=6).shape == (20, 6)
+
+
+@pytest.mark.parametrize("attention", [None, "additive"])
+def test_the_compiled_gru_loops_give_the_same_loss_and_gradients(attention):
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(5)
+    params = init_seq2seq_params(6, 5, 4, attention=attention, rng=rng)
+    X, Y = rng.integers(0, 6, (4, 7)), rng.integers(0, 6, (4, 5))
+    loss_np, grads_np = seq2seq_loss(params, X, Y, attention, backend="numpy")
+    loss_nb, grads_nb = seq2seq_loss(params, X, Y, attention, backend="numba")
+    assert abs(loss_np - loss_nb) < 1e-12
+    for name in params:
+        np.testing.assert_allclose(grads_nb[name], grads_np[name], rtol=1e-10, atol=1e-12)
