@@ -13,10 +13,11 @@ from .logistic_regression import LogisticRegression
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 from .rbm import BernoulliRBM
+from .seq2seq import Seq2Seq
 from .sequence import RecurrentClassifier, RecurrentRegressor
 from .sparse_coding import SparseCoding
 
 __all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "CharRNN", "ConvNetClassifier",
            "DBN", "DivergenceWarning", "GAN", "HopfieldNetwork", "LinearRegression",
            "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron",
-           "RecurrentClassifier", "RecurrentRegressor", "SparseCoding"]
+           "RecurrentClassifier", "RecurrentRegressor", "Seq2Seq", "SparseCoding"]
