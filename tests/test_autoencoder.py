@@ -87,3 +87,38 @@ def test_sparse_coding_learns_a_dictionary_that_codes_sparsely():
     # every hidden atom is found (up to sign): with this seed all cosines are above 0.96
     assert np.all(np.abs(model.components_ @ atoms.T).max(axis=0) > 0.95)
     np.testing.assert_allclose(np.linalg.norm(model.components_, axis=1), 1.0)
+
+
+def test_a_stack_is_autoencoders_fitted_on_the_codes_below():
+    from dlcourse.models.autoencoder import stacked_autoencoder
+    X = np.random.default_rng(6).random((80, 12))
+    W, b = stacked_autoencoder(X, (6, 3), rng=7, max_epochs=3, corruption="mask", noise=0.2)
+    assert [w.shape for w in W] == [(12, 6), (6, 3)] and [v.shape for v in b] == [(6,), (3,)]
+    g = np.random.default_rng(7)             # the same draws, by hand
+    first = Autoencoder(n_hidden=6, rng=g, max_epochs=3, corruption="mask", noise=0.2).fit(X)
+    second = Autoencoder(n_hidden=3, rng=g, max_epochs=3, corruption="mask",
+                         noise=0.2).fit(first.transform(X))
+    np.testing.assert_array_equal(W[0], first.W_)
+    np.testing.assert_array_equal(W[1], second.W_)
+    np.testing.assert_array_equal(b[1], second.b_)
+
+
+def test_a_stack_starts_a_pretrained_mlp():
+    from dlcourse.models.autoencoder import stacked_autoencoder
+    from dlcourse.models.dbn import PretrainedMLPClassifier
+    rng = np.random.default_rng(8)
+    X, t = rng.random((60, 10)), rng.integers(0, 3, 60)
+    W, b = stacked_autoencoder(X, (5, 4), rng=9, max_epochs=2)
+    mlp = PretrainedMLPClassifier(hidden_layer_sizes=(5, 4), pretrained=(W, b), max_epochs=1,
+                                  eta=1e-12, rng=0, backend="numpy").fit(X, t)
+    np.testing.assert_allclose(mlp.W_[0], W[0], atol=1e-9)  # a negligible step keeps the start
+    np.testing.assert_allclose(mlp.b_[1], b[1], atol=1e-9)
+
+
+def test_a_stack_says_what_to_leave_out():
+    from dlcourse.models.autoencoder import stacked_autoencoder
+    X = np.random.default_rng(10).random((20, 4))
+    with pytest.raises(ValueError, match="n_hidden is set by the stack"):
+        stacked_autoencoder(X, (3,), n_hidden=2)
+    with pytest.raises(ValueError, match="empty"):
+        stacked_autoencoder(X, ())

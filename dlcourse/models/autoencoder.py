@@ -1,6 +1,7 @@
 """An autoencoder with scikit-learn's contract: tied or untied, sparse, denoising, contractive.
 
-Book: 15_autoencoders.
+Book: 15_autoencoders; ``stacked_autoencoder`` in section "Stacked autoencoders for
+pre-training".
 
 One hidden layer, (A1) of :mod:`dlcourse.core.autoencoder`, trained by any optimizer of
 :mod:`dlcourse.optim` on mini-batches. The loss is the cross-entropy of a sigmoid decoder for
@@ -13,6 +14,10 @@ samples; to it the options add
   encodes a corrupted input and is scored on reconstructing the clean one;
 * ``contraction`` (lambda): the contractive penalty (A5), sigmoid encoder only;
 * ``alpha``: an L2 penalty on the weights.
+
+:func:`stacked_autoencoder` trains autoencoders greedily, one layer on the codes of the one
+below, and returns their encoder weights in the form that
+:class:`dlcourse.models.dbn.PretrainedMLPClassifier` starts from.
 """
 
 import numbers
@@ -31,7 +36,7 @@ from ..core.init import init_weights
 from ..core.losses import softplus
 from ._training import make_optimizer
 
-__all__ = ["Autoencoder"]
+__all__ = ["Autoencoder", "stacked_autoencoder"]
 
 
 class Autoencoder(TransformerMixin, BaseEstimator):
@@ -213,3 +218,57 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         if self.decoder == "sigmoid":
             return -float(np.sum(softplus(A) - X * A)) / len(X)
         return -0.5 * float(np.sum((A - X) ** 2)) / len(X)
+
+
+def stacked_autoencoder(X, hidden_layer_sizes, rng=None, **autoencoder_params):
+    """Greedy layer-wise pre-training with autoencoders: the encoder weights of a stack.
+
+    Book: 15_autoencoders, section "Stacked autoencoders for pre-training".
+
+    Autoencoder l (sigmoid encoder) is fitted on the codes h^(l-1) of autoencoder l - 1 (the
+    data for l = 1); its decoder is thrown away and its encoder becomes hidden layer l of a
+    sigmoid network, h^l = sigmoid(h^(l-1) W^l + b^l).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Data in [0, 1] (the first autoencoder's decoder is a sigmoid with the cross-entropy,
+        unless ``decoder="linear"`` is passed).
+    hidden_layer_sizes : sequence of int
+        Code size of each autoencoder, bottom first.
+    rng : None, int or Generator
+        Turned into one Generator that every layer draws from in turn.
+    **autoencoder_params
+        Passed to every :class:`Autoencoder` (sparsity, corruption, noise, contraction, eta,
+        batch_size, max_epochs, ...); the upper layers always use a sigmoid decoder, since
+        their inputs are codes in (0, 1).
+
+    Returns
+    -------
+    pretrained : (list of ndarray, list of ndarray)
+        ``(W, b)``: W[l] of shape (n_l, n_{l+1}) and b[l] of shape (n_{l+1},), bottom first,
+        ready for ``PretrainedMLPClassifier(pretrained=..., activation="sigmoid")``.
+    """
+    for fixed in ("n_hidden", "encoder", "rng"):
+        if fixed in autoencoder_params:
+            raise ValueError(f"{fixed} is set by the stack (sizes from hidden_layer_sizes, "
+                             "sigmoid encoders, one rng); leave it out")
+    sizes = (hidden_layer_sizes,) if isinstance(hidden_layer_sizes, numbers.Integral) \
+        else tuple(hidden_layer_sizes)
+    if not sizes:
+        raise ValueError("hidden_layer_sizes is empty; a stack needs at least one layer, "
+                         "e.g. (64, 32)")
+    for size in sizes:
+        check_scalar(size, "each hidden layer size", kind=numbers.Integral, low=1)
+    data = check_array(X, "X", ndim=2)
+    rng = check_rng(rng)
+    weights, biases = [], []
+    for l, size in enumerate(sizes):
+        params = dict(autoencoder_params)
+        if l > 0:
+            params["decoder"] = "sigmoid"
+        ae = Autoencoder(n_hidden=size, encoder="sigmoid", rng=rng, **params).fit(data)
+        weights.append(ae.W_.copy())
+        biases.append(ae.b_.copy())
+        data = ae.transform(data)              # the codes are the next layer's data
+    return weights, biases
