@@ -13,16 +13,17 @@ Book: how_to_use, "Assignments".
   feedback or in the built book.
 """
 
-from .blocking import (ACTIVATIONS, BACKPROP, BATCHNORM, CLIPPING, CONV, CONV_SIZE, DROPOUT,
-                       EARLY_STOPPING, GRADCHECK, OPTIMIZERS, PENALTIES, PERCEPTRON_STEP, POOLING,
-                       RNN, TRAINING, BlockedReferenceError, blocked)
+from .blocking import (ACTIVATIONS, AUTOENCODER, BACKPROP, BATCHNORM, CLIPPING, CONV, CONV_SIZE,
+                       DROPOUT, EARLY_STOPPING, GRADCHECK, ISTA, OPTIMIZERS, PENALTIES,
+                       PERCEPTRON_STEP, POOLING, RNN, SPARSITY, TRAINING, BlockedReferenceError,
+                       blocked)
 from .checks import (check_close, check_directional_derivatives, check_finite, check_gradient,
                      check_shape, check_type, no_warnings)
 
 __all__ = [
-    "ACTIVATIONS", "BACKPROP", "BATCHNORM", "BlockedReferenceError", "CLIPPING", "CONV",
-    "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GRADCHECK", "OPTIMIZERS", "PENALTIES",
-    "PERCEPTRON_STEP", "POOLING", "RNN", "TRAINING", "blocked",
+    "ACTIVATIONS", "AUTOENCODER", "BACKPROP", "BATCHNORM", "BlockedReferenceError", "CLIPPING",
+    "CONV", "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GRADCHECK", "ISTA", "OPTIMIZERS",
+    "PENALTIES", "PERCEPTRON_STEP", "POOLING", "RNN", "SPARSITY", "TRAINING", "blocked",
     "check_close", "check_directional_derivatives", "check_finite", "check_gradient",
     "check_shape", "check_type", "no_warnings",
 ]
