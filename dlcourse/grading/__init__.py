@@ -14,7 +14,7 @@ Book: how_to_use, "Assignments".
 """
 
 from .blocking import (ACTIVATIONS, AUTOENCODER, BACKPROP, BATCHNORM, CLIPPING, CONV, CONV_SIZE,
-                       DROPOUT, EARLY_STOPPING, GRADCHECK, ISTA, OPTIMIZERS, PENALTIES,
+                       DROPOUT, EARLY_STOPPING, GAN_LOSSES, GRADCHECK, ISTA, OPTIMIZERS, PENALTIES,
                        PERCEPTRON_STEP, POOLING, RNN, SPARSITY, TRAINING, BlockedReferenceError,
                        blocked)
 from .checks import (check_close, check_directional_derivatives, check_finite, check_gradient,
@@ -22,8 +22,9 @@ from .checks import (check_close, check_directional_derivatives, check_finite, c
 
 __all__ = [
     "ACTIVATIONS", "AUTOENCODER", "BACKPROP", "BATCHNORM", "BlockedReferenceError", "CLIPPING",
-    "CONV", "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GRADCHECK", "ISTA", "OPTIMIZERS",
-    "PENALTIES", "PERCEPTRON_STEP", "POOLING", "RNN", "SPARSITY", "TRAINING", "blocked",
+    "CONV", "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GAN_LOSSES", "GRADCHECK", "ISTA",
+    "OPTIMIZERS", "PENALTIES", "PERCEPTRON_STEP", "POOLING", "RNN", "SPARSITY", "TRAINING",
+    "blocked",
     "check_close", "check_directional_derivatives", "check_finite", "check_gradient",
     "check_shape", "check_type", "no_warnings",
 ]

@@ -245,6 +245,18 @@ ISTA = (
     "sklearn.decomposition.DictionaryLearning",
     "sklearn.decomposition.MiniBatchDictionaryLearning",
 )
+#: chapter 16: the losses of a GAN, and every tool that would differentiate them for the learner
+GAN_LOSSES = (
+    "dlcourse.core.gan.discriminator_loss",
+    "dlcourse.core.gan.generator_loss",
+    "dlcourse.models.GAN",
+    "torch.nn.functional.binary_cross_entropy_with_logits",
+    "torch.nn.functional.logsigmoid",
+    "torch.nn.BCEWithLogitsLoss",
+    "torch.autograd.backward",
+    "torch.autograd.grad",
+    "torch.Tensor.backward",
+)
 
 # Importing PyTorch takes seconds and much memory, so its references are blocked only when
 # the notebook has imported it already (a learner who never imported it cannot call it).
