@@ -13,16 +13,18 @@ Book: how_to_use, "Assignments".
   feedback or in the built book.
 """
 
-from .blocking import (ACTIVATIONS, ATTENTION, BACKPROP, BATCHNORM, CLIPPING, CONV, CONV_SIZE,
-                       DROPOUT, EARLY_STOPPING, GRADCHECK, LSTM, OPTIMIZERS, PENALTIES,
-                       PERCEPTRON_STEP, POOLING, RNN, TRAINING, BlockedReferenceError, blocked)
+from .blocking import (ACTIVATIONS, ATTENTION, AUTOENCODER, BACKPROP, BATCHNORM, CLIPPING, CONV,
+                       CONV_SIZE, DROPOUT, EARLY_STOPPING, GAN_LOSSES, GRADCHECK, ISTA, LSTM,
+                       OPTIMIZERS, PENALTIES, PERCEPTRON_STEP, POOLING, RNN, SPARSITY, TRAINING,
+                       BlockedReferenceError, blocked)
 from .checks import (check_close, check_directional_derivatives, check_finite, check_gradient,
                      check_shape, check_type, no_warnings)
 
 __all__ = [
-    "ACTIVATIONS", "ATTENTION", "BACKPROP", "BATCHNORM", "BlockedReferenceError", "CLIPPING",
-    "CONV", "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GRADCHECK", "LSTM", "OPTIMIZERS",
-    "PENALTIES", "PERCEPTRON_STEP", "POOLING", "RNN", "TRAINING", "blocked",
+    "ACTIVATIONS", "ATTENTION", "AUTOENCODER", "BACKPROP", "BATCHNORM", "BlockedReferenceError",
+    "CLIPPING", "CONV", "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GAN_LOSSES", "GRADCHECK",
+    "ISTA", "LSTM", "OPTIMIZERS", "PENALTIES", "PERCEPTRON_STEP", "POOLING", "RNN", "SPARSITY",
+    "TRAINING", "blocked",
     "check_close", "check_directional_derivatives", "check_finite", "check_gradient",
     "check_shape", "check_type", "no_warnings",
 ]

@@ -251,6 +251,45 @@ CLIPPING = (
     "torch.nn.utils.clip_grad_norm_",
     "torch.nn.utils.clip_grad_value_",
 )
+#: chapter 15: the autoencoder's loss and gradients, in every form
+AUTOENCODER = (
+    "dlcourse.core.autoencoder.autoencoder_forward",
+    "dlcourse.core.autoencoder.autoencoder_backward",
+    "dlcourse.models.Autoencoder",
+    "torch.autograd.backward",
+    "torch.autograd.grad",
+    "torch.Tensor.backward",
+)
+#: chapter 15: the KL sparsity penalty
+SPARSITY = (
+    "dlcourse.core.autoencoder.kl_sparsity_forward",
+    "dlcourse.core.autoencoder.kl_sparsity_backward",
+    "torch.nn.functional.kl_div",
+)
+#: chapter 15: sparse codes (ISTA and the lasso solvers that find the same minimiser)
+ISTA = (
+    "dlcourse.core.sparse_coding.ista",
+    "dlcourse.models.SparseCoding",
+    "sklearn.linear_model.Lasso",
+    "sklearn.linear_model.lasso_path",
+    "sklearn.linear_model.LassoLars",
+    "sklearn.decomposition.sparse_encode",
+    "sklearn.decomposition.SparseCoder",
+    "sklearn.decomposition.DictionaryLearning",
+    "sklearn.decomposition.MiniBatchDictionaryLearning",
+)
+#: chapter 16: the losses of a GAN, and every tool that would differentiate them for the learner
+GAN_LOSSES = (
+    "dlcourse.core.gan.discriminator_loss",
+    "dlcourse.core.gan.generator_loss",
+    "dlcourse.models.GAN",
+    "torch.nn.functional.binary_cross_entropy_with_logits",
+    "torch.nn.functional.logsigmoid",
+    "torch.nn.BCEWithLogitsLoss",
+    "torch.autograd.backward",
+    "torch.autograd.grad",
+    "torch.Tensor.backward",
+)
 
 # Importing PyTorch takes seconds and much memory, so its references are blocked only when
 # the notebook has imported it already (a learner who never imported it cannot call it).
