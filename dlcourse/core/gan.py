@@ -1,6 +1,8 @@
 """The losses of a generative adversarial network, from the discriminator's logits.
 
-Book: 16_gans, sections "The game" and "Two generator losses".
+Book: 16_gans, sections "The game" and "Two generator losses"; the evaluation tools
+(Parzen windows, mode coverage) in sections "A Parzen-window likelihood" and "A ring of eight
+Gaussians".
 
 The discriminator outputs D(x) = sigmoid(l(x)), the probability that x is real. With logits
 l_r on a batch of real samples and l_f on generated ones G(z), the value function of the game
@@ -26,7 +28,8 @@ from .._validation import as_float
 from .activations import sigmoid
 from .losses import softplus
 
-__all__ = ["discriminator_loss", "generator_loss", "parzen_bandwidth", "parzen_log_likelihood"]
+__all__ = ["discriminator_loss", "generator_loss", "mode_coverage", "parzen_bandwidth",
+           "parzen_log_likelihood"]
 
 
 def discriminator_loss(logits_real, logits_fake):
@@ -96,3 +99,41 @@ def parzen_bandwidth(X_val, samples, sigmas):
     """The sigma of ``sigmas`` with the largest validation log-likelihood, and all scores."""
     scores = [parzen_log_likelihood(X_val, samples, s) for s in sigmas]
     return float(sigmas[int(np.argmax(scores))]), scores
+
+
+def mode_coverage(samples, centres, max_distance, min_count=1):
+    """Which modes of a known mixture a generator's samples cover.
+
+    Each sample is assigned to its nearest centre if it lies within ``max_distance`` of it
+    (a "good" sample; the usual choice is three standard deviations of a mode), and is left
+    unassigned otherwise. A mode is covered when at least ``min_count`` good samples fall on it.
+
+    Parameters
+    ----------
+    samples : ndarray of shape (n, d)
+    centres : ndarray of shape (n_modes, d)
+    max_distance : float > 0
+    min_count : int >= 1, default=1
+
+    Returns
+    -------
+    counts : ndarray of int of shape (n_modes,)
+        Good samples on each mode.
+    covered : int
+        Number of modes with at least ``min_count`` good samples.
+    good_fraction : float
+        Share of the samples that lie within ``max_distance`` of some centre.
+    """
+    S, C = as_float(samples), as_float(centres)
+    if S.ndim != 2 or C.ndim != 2 or S.shape[1] != C.shape[1]:
+        raise ValueError(f"samples (n, d) and centres (n_modes, d) must agree on d; got "
+                         f"{S.shape}, {C.shape}")
+    if not max_distance > 0:
+        raise ValueError(f"max_distance must be > 0, got {max_distance}")
+    if int(min_count) != min_count or min_count < 1:
+        raise ValueError(f"min_count must be an integer >= 1, got {min_count}")
+    dist = np.sqrt(((S[:, None, :] - C[None, :, :]) ** 2).sum(axis=2))
+    nearest = dist.argmin(axis=1)
+    good = dist[np.arange(len(S)), nearest] <= max_distance
+    counts = np.bincount(nearest[good], minlength=len(C))
+    return counts, int(np.sum(counts >= min_count)), float(good.mean()) if len(S) else 0.0
