@@ -147,3 +147,15 @@ def test_gaussian_ring_puts_each_point_near_its_centre():
     np.testing.assert_allclose((X - centres[modes]).std(axis=0), 0.05, rtol=0.1)
     counts, covered, good = mode_coverage(X, centres, max_distance=3 * 0.05)
     assert covered == 8 and good > 0.95
+
+
+def test_parzen_bandwidth_scores_equal_the_log_likelihood_at_each_width():
+    X, S = rng.standard_normal((30, 4)), rng.standard_normal((50, 4))
+    sigmas = [0.2, 0.7, 2.0]
+    _, scores = parzen_bandwidth(X, S, sigmas)
+    expected = [parzen_log_likelihood(X, S, s, batch=7) for s in sigmas]
+    np.testing.assert_allclose(scores, expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="widths > 0"):
+        parzen_bandwidth(X, S, [0.5, 0.0])
+    with pytest.raises(ValueError, match="agree on d"):
+        parzen_bandwidth(X, S[:, :3], sigmas)
