@@ -1,6 +1,7 @@
 """A generative adversarial network (optionally conditional) built from the layer stack.
 
-Book: 16_gans.
+Book: 16_gans, sections "Two generator losses" (the training loop, k steps, the saturating
+option) and "Conditional GANs".
 
 Generator G: noise z (and, conditional, a one-hot label) -> a sample; discriminator D: a
 sample (and the label) -> one logit, D = sigmoid(logit). Training alternates, per mini-batch
