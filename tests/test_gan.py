@@ -39,3 +39,26 @@ def test_messages():
         GAN().sample(3)
     with pytest.raises(ValueError, match="k"):
         GAN(k=0).fit(X)
+
+
+def test_callback_sees_every_step_and_sampling_in_it_does_not_change_training():
+    X = np.random.default_rng(6).normal(1.0, 0.3, (200, 1))
+    seen = []
+
+    def watch(model, step):
+        seen.append(step)
+        model.sample(5, rng=99)       # its own stream: the training noise must not move
+
+    a = GAN(n_steps=20, batch_size=8, rng=7).fit(X, callback=watch)
+    b = GAN(n_steps=20, batch_size=8, rng=7).fit(X)
+    assert seen == list(range(20))
+    np.testing.assert_array_equal(a.sample(4, rng=1), b.sample(4, rng=1))
+    with pytest.raises(ValueError, match="callable"):
+        GAN(n_steps=1).fit(X, callback=3)
+
+
+def test_conditional_sample_rejects_an_unknown_label():
+    X = np.zeros((10, 2))
+    gan = GAN(conditional=True, n_steps=2, batch_size=4, rng=0).fit(X, np.arange(10) % 2)
+    with pytest.raises(ValueError, match="unknown label"):
+        gan.sample(3, y=5)

@@ -8,8 +8,8 @@ from dlcourse.core.autoencoder import (autoencoder_backward, autoencoder_forward
                                        contractive_penalty, gaussian_corruption,
                                        kl_sparsity_backward, kl_sparsity_forward,
                                        masking_corruption)
-from dlcourse.core.gan import (discriminator_loss, generator_loss, parzen_bandwidth,
-                               parzen_log_likelihood)
+from dlcourse.core.gan import (discriminator_loss, generator_loss, mode_coverage,
+                               parzen_bandwidth, parzen_log_likelihood)
 from dlcourse.core.sparse_coding import (dictionary_update, ista, random_dictionary,
                                          sparse_coding_objective)
 from dlcourse.testing import relative_error
@@ -122,3 +122,40 @@ def test_parzen_estimate_of_one_sample_is_its_gaussian():
     samples = rng.standard_normal((400, 2))
     best, scores = parzen_bandwidth(rng.standard_normal((200, 2)), samples, [0.01, 0.3, 10.0])
     assert best == 0.3 and len(scores) == 3
+
+
+def test_mode_coverage_counts_good_samples_per_mode_by_hand():
+    centres = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
+    samples = np.array([[0.1, 0.0],     # mode 0, distance 0.1: good
+                        [9.5, 0.0],     # mode 1, distance 0.5: good
+                        [10.0, 0.2],    # mode 1, distance 0.2: good
+                        [5.0, 5.0]])    # 7.07 from every centre: not good
+    counts, covered, good = mode_coverage(samples, centres, max_distance=1.0)
+    np.testing.assert_array_equal(counts, [1, 2, 0])
+    assert covered == 2 and good == pytest.approx(0.75)
+    assert mode_coverage(samples, centres, 1.0, min_count=2)[1] == 1
+    with pytest.raises(ValueError, match="agree on d"):
+        mode_coverage(samples, centres[:, :1], 1.0)
+
+
+def test_gaussian_ring_puts_each_point_near_its_centre():
+    from dlcourse.data import gaussian_ring
+    X, modes, centres = gaussian_ring(4000, n_modes=8, radius=2.0, std=0.05, rng=3)
+    assert X.shape == (4000, 2) and centres.shape == (8, 2)
+    np.testing.assert_allclose(np.linalg.norm(centres, axis=1), 2.0)
+    assert np.bincount(modes, minlength=8).min() > 400
+    np.testing.assert_allclose((X - centres[modes]).std(axis=0), 0.05, rtol=0.1)
+    counts, covered, good = mode_coverage(X, centres, max_distance=3 * 0.05)
+    assert covered == 8 and good > 0.95
+
+
+def test_parzen_bandwidth_scores_equal_the_log_likelihood_at_each_width():
+    X, S = rng.standard_normal((30, 4)), rng.standard_normal((50, 4))
+    sigmas = [0.2, 0.7, 2.0]
+    _, scores = parzen_bandwidth(X, S, sigmas)
+    expected = [parzen_log_likelihood(X, S, s, batch=7) for s in sigmas]
+    np.testing.assert_allclose(scores, expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="widths > 0"):
+        parzen_bandwidth(X, S, [0.5, 0.0])
+    with pytest.raises(ValueError, match="agree on d"):
+        parzen_bandwidth(X, S[:, :3], sigmas)

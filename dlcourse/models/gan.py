@@ -1,6 +1,7 @@
 """A generative adversarial network (optionally conditional) built from the layer stack.
 
-Book: 16_gans.
+Book: 16_gans, sections "Two generator losses" (the training loop, k steps, the saturating
+option) and "Conditional GANs".
 
 Generator G: noise z (and, conditional, a one-hot label) -> a sample; discriminator D: a
 sample (and the label) -> one logit, D = sigmoid(logit). Training alternates, per mini-batch
@@ -96,15 +97,33 @@ class GAN(BaseEstimator):
     def _with_label(self, a, Y):
         return a if Y is None else np.hstack([a, Y])
 
-    def _generate(self, n, Y, train):
-        z = self._rng.standard_normal((n, self.n_noise))
+    def _generate(self, n, Y, train, rng=None):
+        z = (self._rng if rng is None else rng).standard_normal((n, self.n_noise))
         return self.generator_.forward(self._with_label(z, Y), train)
 
-    def fit(self, X, y=None):
-        """Train on the rows of X (with their labels y when ``conditional``)."""
+    def fit(self, X, y=None, callback=None):
+        """Train on the rows of X (with their labels y when ``conditional``).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), optional
+            Class labels; needed when ``conditional``.
+        callback : callable, optional
+            ``callback(model, step)`` after every generator step, ``step`` counting from 0
+            (for samples or measurements during training; :meth:`sample` with its own ``rng``
+            leaves the training noise stream untouched).
+
+        Returns
+        -------
+        self
+        """
         X = check_array(X, "X", ndim=2)
         for name in ("n_noise", "k", "batch_size", "n_steps"):
             check_scalar(getattr(self, name), name, kind=numbers.Integral, low=1)
+        if callback is not None and not callable(callback):
+            raise ValueError(f"callback must be callable as callback(model, step), got "
+                             f"{type(callback).__name__}")
         rng = self._rng = check_rng(self.rng)
         if self.conditional:
             if y is None:
@@ -129,7 +148,7 @@ class GAN(BaseEstimator):
             steps = progress_line(steps, desc="GAN", metrics=lambda: (
                 f"D {self.history_['d_loss'][-1]:.3f}  G {self.history_['g_loss'][-1]:.3f}"
                 if self.history_["d_loss"] else ""))
-        for _ in steps:
+        for step in steps:
             for _ in range(self.k):                          # discriminator steps, (D1)
                 idx = rng.integers(0, len(X), m)
                 Y = None if labels is None else labels[idx]
@@ -153,19 +172,36 @@ class GAN(BaseEstimator):
             self.history_["g_loss"].append(loss_g)
             self.history_["d_real"].append(float(np.mean(1 / (1 + np.exp(-logits_real)))))
             self.history_["d_fake"].append(float(np.mean(1 / (1 + np.exp(-logits_fake)))))
+            if callback is not None:
+                callback(self, step)
         return self
 
     def sample(self, n, y=None, rng=None):
-        """n samples from the generator (with labels y for a conditional GAN); ``rng`` for
-        the noise (default: continue the training generator)."""
+        """n samples from the generator (with labels y for a conditional GAN).
+
+        Parameters
+        ----------
+        n : int
+        y : label or array-like of shape (n,), optional
+            The class of each sample; needed when ``conditional``.
+        rng : None, int or Generator
+            For the noise. None continues the model's own generator; a given ``rng`` leaves
+            that stream alone, so sampling inside a ``fit`` callback does not change training.
+
+        Returns
+        -------
+        ndarray of shape (n, n_features)
+        """
         if not hasattr(self, "generator_"):
             raise ValueError("this GAN is not fitted yet; call fit(X) first")
-        if rng is not None:
-            self._rng = check_rng(rng)
+        rng = None if rng is None else check_rng(rng)
         Y = None
         if self.conditional:
             if y is None:
                 raise ValueError("a conditional GAN samples a given class: sample(n, y=...)")
             y = np.broadcast_to(np.asarray(y), (n,))
             Y = (np.asarray(y)[:, None] == self.classes_[None, :]).astype(float)
-        return self._generate(n, Y, train=False)
+            if not Y.any(axis=1).all():
+                raise ValueError(f"unknown label in y; this GAN was fitted on the classes "
+                                 f"{list(self.classes_)}")
+        return self._generate(n, Y, train=False, rng=rng)

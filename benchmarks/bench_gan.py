@@ -1,0 +1,106 @@
+"""GAN training steps at the sizes the book uses, and the Parzen-window width search.
+
+Book: 16_gans. Run: ``python benchmarks/bench_gan.py`` (``--quick`` for a smoke test).
+
+Training: 200 generator steps of ``GAN`` with mini-batches of 64, for the three networks of the
+chapter: the 1-D Gaussian (16 hidden units in G, 64-64 in D), the ring of eight Gaussians
+(64-64 in both, with k = 1 and k = 2 discriminator steps) and the digits (128 in both, 64
+pixels, unconditional and conditional). The time per generator step says what a page can
+afford. Parzen: the width search of the evaluation page (300 validation digits, 10,000
+samples, 13 widths), once as 13 calls of ``parzen_log_likelihood`` and once as one call of
+``parzen_bandwidth``, which computes the distances once. Times are medians of repeats
+interleaved round-robin in one process; 1-thread runs are timed by process CPU time, 2-thread
+runs by wall time.
+"""
+
+import argparse
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from _timing import race  # noqa: E402  (benchmarks/ is the script folder)
+
+from dlcourse.core.gan import parzen_bandwidth, parzen_log_likelihood
+from dlcourse.data import gaussian_ring, load_digits
+from dlcourse.models import GAN
+
+BATCH = 64
+SIGMAS = np.geomspace(0.05, 0.5, 13)
+
+
+def workloads(n_steps):
+    """name -> (function of no arguments, number of generator steps it runs)."""
+    rng = np.random.default_rng(0)
+    gauss = rng.normal(3.0, 0.5, (2000, 1))
+    ring = gaussian_ring(2000, rng=1)[0]
+    digits, labels = load_digits()
+
+    def gan(X, y=None, **options):
+        def run():
+            GAN(batch_size=BATCH, n_steps=n_steps, rng=2, **options).fit(X, y)
+        return run
+
+    return {
+        "1-D Gaussian": gan(gauss, n_noise=4, generator_sizes=(16,),
+                            discriminator_sizes=(64, 64)),
+        "ring, k=1": gan(ring, n_noise=2, generator_sizes=(64, 64),
+                         discriminator_sizes=(64, 64), k=1),
+        "ring, k=2": gan(ring, n_noise=2, generator_sizes=(64, 64),
+                         discriminator_sizes=(64, 64), k=2),
+        "digits": gan(digits, n_noise=16, generator_sizes=(128,), discriminator_sizes=(128,),
+                      output="sigmoid"),
+        "digits, conditional": gan(digits, labels, n_noise=16, generator_sizes=(128,),
+                                   discriminator_sizes=(128,), output="sigmoid",
+                                   conditional=True),
+    }
+
+
+def measure(threads, repeats, quick):
+    rows = []
+    n_steps = 20 if quick else 200
+    for name, run in workloads(n_steps).items():
+        med = race({"dlcourse": run}, (), repeats, threads)
+        rows.append((f"GAN {name}", f"{n_steps} steps", med["dlcourse"] * 1e3,
+                     f"{med['dlcourse'] / n_steps * 1e3:.2f} ms per generator step"))
+    rng = np.random.default_rng(3)
+    digits = load_digits()[0]
+    val = digits[:300]
+    samples = np.clip(digits[rng.integers(0, len(digits), 1000 if quick else 10_000)]
+                      + 0.1 * rng.standard_normal((1000 if quick else 10_000, 64)), 0, 1)
+
+    def one_call_per_width(val, samples):
+        return [parzen_log_likelihood(val, samples, s) for s in SIGMAS]
+
+    def shared_distances(val, samples):
+        return parzen_bandwidth(val, samples, SIGMAS)[1]
+
+    np.testing.assert_allclose(one_call_per_width(val, samples),
+                               shared_distances(val, samples), rtol=1e-10)
+    med = race({"per width": one_call_per_width, "parzen_bandwidth": shared_distances},
+               (val, samples), repeats, threads)
+    for method, seconds in med.items():
+        rows.append((f"Parzen search, {method}", f"{len(samples)} samples", seconds * 1e3,
+                     f"{med['per width'] / seconds:.1f}x against per width"))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--quick", action="store_true", help="2 repeats, 1 thread, short runs")
+    args = parser.parse_args()
+    repeats = 2 if args.quick else args.repeats
+    thread_counts = (1,) if args.quick else tuple(args.threads)
+    print("median of repeats; 1 thread: process CPU time, 2 threads: wall time")
+    print()
+    print(f"{'workload':<36} {'size':<16} {'threads':>7} {'ms':>10}  note")
+    for threads in thread_counts:
+        with threadpool_limits(threads):
+            for workload, size, ms, note in measure(threads, repeats, args.quick):
+                print(f"{workload:<36} {size:<16} {threads:>7} {ms:>10.1f}  {note}",
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main()
