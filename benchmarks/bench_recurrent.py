@@ -108,7 +108,7 @@ def measure(threads, repeats, quick):
 
     def ours(text, n):
         CharRNN(n_hidden=128, cell="lstm", embedding_dim=32, seq_length=50, batch_size=32,
-                eta=2e-3, rng=0, dtype=np.float32).fit(text, n, show_progress=False)
+                eta=2e-3, rng=0, dtype=np.float32).fit(text, n, progress=False)
 
     methods = {"dlcourse numba": ours}
     if torch is not None:

@@ -65,7 +65,7 @@ def test_recurrent_initialisation():
 @pytest.fixture(scope="module")
 def trained():
     return CharRNN(n_hidden=48, cell="gru", embedding_dim=16, seq_length=20, batch_size=8,
-                   eta=5e-3, rng=0).fit(TEXT, 150, show_progress=False)
+                   eta=5e-3, rng=0).fit(TEXT, 150, progress=False)
 
 
 def test_the_model_learns_a_repeated_sentence(trained):

@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .._progress import progress
+from .._progress import progress as progress_line
 from .._rng import check_rng
 from .._validation import check_option, check_scalar
 from ..core.activations import softmax
@@ -97,7 +97,7 @@ class CharRNN:
         if np.dtype(self.dtype) not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
 
-    def fit(self, text, n_steps=1000, show_progress=True, callback=None):
+    def fit(self, text, n_steps=1000, progress=True, callback=None):
         """Train on ``text`` for ``n_steps`` updates (a new model each call).
 
         Parameters
@@ -105,7 +105,7 @@ class CharRNN:
         text : str
             At least ``batch_size * (seq_length + 1)`` characters.
         n_steps : int
-        show_progress : bool
+        progress : bool
             A progress line with the recent loss.
         callback : callable, optional
             ``callback(model, step)`` after every update (for samples during training).
@@ -135,8 +135,8 @@ class CharRNN:
         L = len(ids) // B
         streams = ids[:L * B].reshape(B, L)        # B contiguous pieces of the text
         steps = range(n_steps)
-        if show_progress:
-            steps = progress(steps, desc="updates", metrics=lambda: (
+        if progress:
+            steps = progress_line(steps, desc="updates", metrics=lambda: (
                 f"loss {np.mean(self.loss_curve_[-20:]):.3f} nats/char"
                 if self.loss_curve_ else ""))
         # The products of one time step are small ((B, H) by (H, 4H)): on one BLAS thread they

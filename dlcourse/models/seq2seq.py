@@ -27,7 +27,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .._numba import BACKENDS
-from .._progress import progress
+from .._progress import progress as progress_line
 from .._rng import check_rng
 from .._validation import check_option, check_scalar
 from ..core.attention import ATTENTION_KINDS, attention_backward, attention_forward
@@ -221,7 +221,7 @@ class Seq2Seq:
         Gradient norm clipping threshold (every update).
     backend : {"auto", "numpy", "numba"}, default="auto"
         Who runs the GRUs' loops over time during training.
-    show_progress : bool, default=False
+    progress : bool, default=False
     rng : None, int or Generator
 
     Attributes
@@ -237,11 +237,11 @@ class Seq2Seq:
 
     def __init__(self, n_hidden=32, embedding_dim=16, attention="additive", eta=0.01,
                  batch_size=32, max_epochs=20, max_norm=1.0, backend="auto",
-                 show_progress=False, rng=None):
+                 progress=False, rng=None):
         self.n_hidden, self.embedding_dim, self.attention = n_hidden, embedding_dim, attention
         self.eta, self.batch_size, self.max_epochs = eta, batch_size, max_epochs
         self.max_norm, self.backend = max_norm, backend
-        self.show_progress, self.rng = show_progress, rng
+        self.progress, self.rng = progress, rng
 
     def fit(self, X, Y):
         """Train on input sequences X (n, T) and target sequences Y (n, T'), integer symbols."""
@@ -263,8 +263,8 @@ class Seq2Seq:
         optimizer = Adam(eta=self.eta)
         self.loss_curve_, self.grad_norms_ = [], []
         epochs = range(self.max_epochs)
-        if self.show_progress:
-            epochs = progress(epochs, desc="epochs", metrics=lambda: (
+        if self.progress:
+            epochs = progress_line(epochs, desc="epochs", metrics=lambda: (
                 f"loss {self.loss_curve_[-1]:.3f}" if self.loss_curve_ else ""))
         n = X.shape[0]
         # one BLAS thread: a time step's products are small, and several threads' start-up

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from threadpoolctl import threadpool_limits
 
-from .._progress import progress
+from .._progress import progress as progress_line
 from .._rng import check_rng
 from .._validation import check_option, check_scalar
 from ..core.activations import softmax
@@ -44,11 +44,11 @@ class _RecurrentModel(BaseEstimator):
 
     def __init__(self, n_hidden=32, cell="lstm", eta=0.01, batch_size=32, max_epochs=20,
                  max_norm=1.0, recurrent_init="orthogonal", forget_bias=1.0, backend="auto",
-                 show_progress=False, rng=None):
+                 progress=False, rng=None):
         self.n_hidden, self.cell, self.eta, self.batch_size = n_hidden, cell, eta, batch_size
         self.max_epochs, self.max_norm = max_epochs, max_norm
         self.recurrent_init, self.forget_bias, self.backend = recurrent_init, forget_bias, backend
-        self.show_progress, self.rng = show_progress, rng
+        self.progress, self.rng = progress, rng
 
     def _check_params(self):
         check_scalar(self.n_hidden, "n_hidden", kind=numbers.Integral, low=1)
@@ -72,8 +72,8 @@ class _RecurrentModel(BaseEstimator):
         optimizer = Adam(eta=self.eta)
         self.loss_curve_, self.grad_norms_ = [], []
         epochs = range(self.max_epochs)
-        if self.show_progress:
-            epochs = progress(epochs, desc="epochs", metrics=lambda: (
+        if self.progress:
+            epochs = progress_line(epochs, desc="epochs", metrics=lambda: (
                 f"loss {self.loss_curve_[-1]:.4f}" if self.loss_curve_ else ""))
         # one BLAS thread: a time step's products are small, and several threads' start-up
         # would cost more than the work
@@ -126,7 +126,7 @@ class RecurrentRegressor(RegressorMixin, _RecurrentModel):
         Initial forget-gate bias of the LSTM.
     backend : {"auto", "numpy", "numba"}, default="auto"
         Who runs the loop over time.
-    show_progress : bool, default=False
+    progress : bool, default=False
     rng : None, int or Generator
 
     Attributes
