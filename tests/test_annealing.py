@@ -153,6 +153,9 @@ def test_network_objective_gradient_matches_centred_differences(loss, activation
     f = xor_objective(loss, activations)
     w = np.random.default_rng(9).normal(0, 1, f.size)
     g = f.grad(w)
+    E, g_again = f.loss_and_grad(w)
+    assert E == f(w)
+    np.testing.assert_array_equal(g, g_again)
     h = 1e-6
     numeric = np.array([(f(w + h * e) - f(w - h * e)) / (2 * h) for e in np.eye(f.size)])
     rel = np.linalg.norm(g - numeric) / np.linalg.norm(g + numeric)
@@ -168,3 +171,11 @@ def test_annealing_a_network_objective_learns_xor():
     w0 = np.random.default_rng(10).normal(0, 0.5, f.size)
     best, history = anneal(f, w0, 4000, rng=10, step="cauchy", T0=0.05, rho=20.0)
     assert np.all((f.outputs(best)[:, 0] > 0.5) == (f.T[:, 0] > 0.5)), history["best"][-1]
+
+
+def test_annealing_stops_at_the_target_error():
+    _, full = anneal(bumpy, [4.0], 3000, rng=11, T0=3.0)
+    _, short = anneal(bumpy, [4.0], 3000, rng=11, T0=3.0, target=-0.9)
+    n = len(short["loss"])
+    assert short["best"][-1] < -0.9 <= short["best"][-2]
+    assert n < 3000 and short["best"] == full["best"][:n] and short["evaluations"] == n + 1

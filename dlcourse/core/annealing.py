@@ -99,7 +99,7 @@ STEPS = {"gaussian": (gaussian_step, boltzmann_schedule),
 
 def anneal(loss, w0, n_steps, rng=None, step="cauchy", T0=1.0, rho=1.0, k=1.0, grad=None,
            eta=0.0, lr=0.1, alpha=0.9, per_weight=False, squash=None, schedule=None,
-           progress=False):
+           target=None, progress=False):
     """Simulated annealing of a weight vector.
 
     Parameters
@@ -127,6 +127,9 @@ def anneal(loss, w0, n_steps, rng=None, step="cauchy", T0=1.0, rho=1.0, k=1.0, g
     schedule : callable, optional
         ``schedule(t) -> T`` for t = 1 .. n_steps, in place of the step's own schedule
         (``T0`` is then not used), e.g. a staircase of fixed temperatures.
+    target : float, optional
+        Stop after the first step whose best error is below ``target`` (the history is then
+        shorter than ``n_steps``).
     progress : bool
 
     Returns
@@ -186,6 +189,8 @@ def anneal(loss, w0, n_steps, rng=None, step="cauchy", T0=1.0, rho=1.0, k=1.0, g
         history["loss"].append(E)
         history["best"].append(best_E)
         history["T"].append(T)
+        if target is not None and best_E < target:
+            break
     history["accepted"] = kept / proposals
     return best_w, history
 
@@ -287,9 +292,13 @@ class NetworkObjective:
 
     def grad(self, w):
         """dE/dw of shape (size,), by backpropagation (a forward and a backward pass)."""
+        return self.loss_and_grad(w)[1]
+
+    def loss_and_grad(self, w):
+        """(E, dE/dw) from one forward and one backward pass; not counted in evaluations."""
         W, A, Y, E, delta = self._forward(w)
         dW, db = network_backward(delta, A, Y, W, self.activations)
-        return self.pack(dW, db)
+        return float(E), self.pack(dW, db)
 
 
 def network_objective(X, T, layer_sizes, activations, loss="mse"):
