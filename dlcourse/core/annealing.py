@@ -26,8 +26,11 @@ sum of a gradient step (with momentum) and a Cauchy step,
 
 accepted by (SA1) like any other proposal (eta = 0: pure Cauchy training; eta = 1: pure
 gradient descent with momentum). Long Cauchy jumps can drive sigmoid units into saturation
-("network paralysis"); squashing the weights of saturated units, w <- s tanh(w / s), shrinks
-the large ones and leaves small ones nearly unchanged.
+("network paralysis"); squashing the weights of saturated units,
+
+    (SA7)  w <- s tanh(w / s),
+
+shrinks the large ones and leaves small ones nearly unchanged.
 
 Where the mean error changes fast with the temperature, the cooling has to slow down. The
 pseudo-specific heat measures this from the fluctuations of the error at a fixed temperature,
@@ -38,8 +41,8 @@ To anneal a network, :func:`network_objective` turns a fully connected network o
 :mod:`dlcourse.core.backprop` into a function of one flat weight vector.
 
 Book: 07_annealing, sections "From random search to annealing" (SA1-SA4, SA6),
-"Annealing against backpropagation" (SA5, network_objective) and "Network paralysis"
-(squash_weights).
+"Annealing against backpropagation" (SA5, network_objective) and "Network paralysis and
+weight squashing" (squash_weights, SA7).
 """
 
 import numbers
@@ -89,7 +92,7 @@ def accept(dE, T, rng, k=1.0):
 
 
 def squash_weights(W, scale):
-    """s tanh(W / s): large weights pulled in towards +-s, small ones barely changed."""
+    """(SA7): s tanh(W / s), large weights pulled in towards +-s, small ones barely changed."""
     return scale * np.tanh(np.asarray(W) / scale)
 
 
