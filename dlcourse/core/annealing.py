@@ -1,8 +1,6 @@
 """Training without gradients: simulated annealing over the weights (Boltzmann and Cauchy
 training), the combined Cauchy + backpropagation step, and weight squashing.
 
-Book: 07_annealing.
-
 Boltzmann training changes the weights at random and keeps a change that lowers the error;
 a change that raises it by c > 0 is kept with probability
 
@@ -28,8 +26,23 @@ sum of a gradient step (with momentum) and a Cauchy step,
 
 accepted by (SA1) like any other proposal (eta = 0: pure Cauchy training; eta = 1: pure
 gradient descent with momentum). Long Cauchy jumps can drive sigmoid units into saturation
-("network paralysis"); squashing the weights of saturated units, w <- s tanh(w / s), shrinks
-the large ones and leaves small ones nearly unchanged.
+("network paralysis"); squashing the weights of saturated units,
+
+    (SA7)  w <- s tanh(w / s),
+
+shrinks the large ones and leaves small ones nearly unchanged.
+
+Where the mean error changes fast with the temperature, the cooling has to slow down. The
+pseudo-specific heat measures this from the fluctuations of the error at a fixed temperature,
+
+    (SA6)  C(T) = Var(E) / (k T^2)   (= d<E>/dT for a system in equilibrium at T).
+
+To anneal a network, :func:`network_objective` turns a fully connected network of
+:mod:`dlcourse.core.backprop` into a function of one flat weight vector.
+
+Book: 07_annealing, sections "From random search to annealing" (SA1-SA4, SA6),
+"Annealing against backpropagation" (SA5, network_objective) and "Network paralysis and
+weight squashing" (squash_weights, SA7).
 """
 
 import numbers
@@ -38,10 +51,12 @@ import numpy as np
 
 from .._progress import progress as progress_line
 from .._rng import check_rng
-from .._validation import check_option, check_scalar
+from .._validation import check_array, check_option, check_scalar
+from .backprop import OUTPUTS, network_backward, network_forward, network_loss
 
-__all__ = ["accept", "anneal", "boltzmann_schedule", "cauchy_schedule", "cauchy_step",
-           "gaussian_step", "squash_weights"]
+__all__ = ["NetworkObjective", "accept", "anneal", "boltzmann_schedule", "cauchy_schedule",
+           "cauchy_step", "gaussian_step", "network_objective", "specific_heat",
+           "squash_weights"]
 
 
 def boltzmann_schedule(t, T0):
@@ -77,7 +92,7 @@ def accept(dE, T, rng, k=1.0):
 
 
 def squash_weights(W, scale):
-    """s tanh(W / s): large weights pulled in towards +-s, small ones barely changed."""
+    """(SA7): s tanh(W / s), large weights pulled in towards +-s, small ones barely changed."""
     return scale * np.tanh(np.asarray(W) / scale)
 
 
@@ -86,7 +101,8 @@ STEPS = {"gaussian": (gaussian_step, boltzmann_schedule),
 
 
 def anneal(loss, w0, n_steps, rng=None, step="cauchy", T0=1.0, rho=1.0, k=1.0, grad=None,
-           eta=0.0, lr=0.1, alpha=0.9, per_weight=False, squash=None, progress=False):
+           eta=0.0, lr=0.1, alpha=0.9, per_weight=False, squash=None, schedule=None,
+           target=None, progress=False):
     """Simulated annealing of a weight vector.
 
     Parameters
@@ -111,6 +127,12 @@ def anneal(loss, w0, n_steps, rng=None, step="cauchy", T0=1.0, rho=1.0, k=1.0, g
         once.
     squash : float, optional
         Squash accepted weights with this scale.
+    schedule : callable, optional
+        ``schedule(t) -> T`` for t = 1 .. n_steps, in place of the step's own schedule
+        (``T0`` is then not used), e.g. a staircase of fixed temperatures.
+    target : float, optional
+        Stop after the first step whose best error is below ``target`` (the history is then
+        shorter than ``n_steps``).
     progress : bool
 
     Returns
@@ -130,7 +152,11 @@ def anneal(loss, w0, n_steps, rng=None, step="cauchy", T0=1.0, rho=1.0, k=1.0, g
     if eta > 0 and grad is None:
         raise ValueError("eta > 0 combines a gradient step with the random one: pass grad")
     rng = check_rng(rng)
-    draw, schedule = STEPS[step]
+    draw, own_schedule = STEPS[step]
+    if schedule is None:
+        schedule = lambda t: own_schedule(t, T0)  # noqa: E731
+    elif not callable(schedule):
+        raise TypeError(f"schedule must be a function of the step t, got {type(schedule)}")
     w = np.array(w0, dtype=float)
     E = float(loss(w))
     best_w, best_E = w.copy(), E
@@ -141,7 +167,7 @@ def anneal(loss, w0, n_steps, rng=None, step="cauchy", T0=1.0, rho=1.0, k=1.0, g
     if progress:
         steps = progress_line(steps, desc="annealing", metrics=lambda: f"best {best_E:.4g}")
     for t in steps:
-        T = float(schedule(t, T0))
+        T = float(schedule(t))
         for i in (range(w.size) if per_weight else [None]):
             size = w.shape if i is None else ()
             x = draw(T, size, rng, rho)
@@ -166,5 +192,153 @@ def anneal(loss, w0, n_steps, rng=None, step="cauchy", T0=1.0, rho=1.0, k=1.0, g
         history["loss"].append(E)
         history["best"].append(best_E)
         history["T"].append(T)
+        if target is not None and best_E < target:
+            break
     history["accepted"] = kept / proposals
     return best_w, history
+
+
+def specific_heat(E, T, k=1.0, burn_in=0.5):
+    """(SA6): the pseudo-specific heat Var(E) / (k T^2) at each temperature of a staircase.
+
+    Parameters
+    ----------
+    E : ndarray of shape (n_steps,)
+        The current error after each step (``history["loss"]`` of :func:`anneal`).
+    T : ndarray of shape (n_steps,)
+        The temperature of each step; consecutive steps at the same T form one level.
+    k : float
+    burn_in : float in [0, 1)
+        Fraction of each level left out while the error settles to the new temperature.
+
+    Returns
+    -------
+    temperatures, mean_E, C : ndarrays of shape (n_levels,)
+    """
+    E = check_array(E, "E", ndim=1)
+    T = check_array(T, "T", ndim=1)
+    if E.shape != T.shape:
+        raise ValueError(f"E has {E.size} steps but T has {T.size}; pass one temperature "
+                         "per step")
+    if not 0 <= burn_in < 1:
+        raise ValueError(f"burn_in is the fraction of a level left out, in [0, 1); "
+                         f"got {burn_in}")
+    starts = np.flatnonzero(np.r_[True, T[1:] != T[:-1]])
+    ends = np.r_[starts[1:], T.size]
+    temperatures, mean_E, C = [], [], []
+    for a, b in zip(starts, ends):
+        kept = E[a + int(burn_in * (b - a)):b]
+        if kept.size < 2:
+            raise ValueError(f"the level at T = {T[a]:g} keeps {kept.size} step(s) after "
+                             "the burn-in; use more steps per temperature")
+        temperatures.append(T[a])
+        mean_E.append(kept.mean())
+        C.append(kept.var() / (k * T[a] ** 2))
+    return np.array(temperatures), np.array(mean_E), np.array(C)
+
+
+class NetworkObjective:
+    """A fully connected network seen as a function of one flat weight vector.
+
+    The vector holds W^1, ..., W^L and then b^1, ..., b^L, each raveled in row-major order
+    (the layout of the Hessian example of 04_backprop). Build it with
+    :func:`network_objective`.
+
+    Attributes
+    ----------
+    shapes : list of tuples
+        Shapes of W^1..W^L then b^1..b^L.
+    size : int
+        Number of weights and biases, the length of the flat vector.
+    """
+
+    def __init__(self, X, T, layer_sizes, activations, loss):
+        self.X, self.T = X, T
+        self.activations, self.loss_name = list(activations), loss
+        self.shapes = ([(a, b) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
+                       + [(b,) for b in layer_sizes[1:]])
+        self.size = int(sum(np.prod(s) for s in self.shapes))
+        self.evaluations = 0
+
+    def unpack(self, w):
+        """Flat vector of shape (size,) -> (W, b), two lists of L arrays (views of w)."""
+        w = np.asarray(w, dtype=float)
+        if w.shape != (self.size,):
+            raise ValueError(f"the network has {self.size} weights and biases; got a vector "
+                             f"of shape {w.shape}")
+        parts = np.split(w, np.cumsum([int(np.prod(s)) for s in self.shapes])[:-1])
+        parts = [p.reshape(s) for p, s in zip(parts, self.shapes)]
+        L = len(self.activations)
+        return parts[:L], parts[L:]
+
+    def pack(self, W, b):
+        """(W, b) lists -> flat vector of shape (size,)."""
+        return np.concatenate([np.ravel(p) for p in list(W) + list(b)]).astype(float)
+
+    def outputs(self, w, X=None):
+        """Network outputs Y^L of shape (n_samples, n_out), for the training X by default."""
+        W, b = self.unpack(w)
+        return network_forward(self.X if X is None else X, W, b, self.activations)[1][-1]
+
+    def _forward(self, w):
+        W, b = self.unpack(w)
+        A, Y = network_forward(self.X, W, b, self.activations)
+        E, delta = network_loss(A[-1], Y[-1], self.T, self.activations[-1], self.loss_name)
+        return W, A, Y, E, delta
+
+    def loss(self, w):
+        """The mean error E(w) over the training set (one forward pass)."""
+        self.evaluations += 1
+        return float(self._forward(w)[3])
+
+    __call__ = loss
+
+    def grad(self, w):
+        """dE/dw of shape (size,), by backpropagation (a forward and a backward pass)."""
+        return self.loss_and_grad(w)[1]
+
+    def loss_and_grad(self, w):
+        """(E, dE/dw) from one forward and one backward pass; not counted in evaluations."""
+        W, A, Y, E, delta = self._forward(w)
+        dW, db = network_backward(delta, A, Y, W, self.activations)
+        return float(E), self.pack(dW, db)
+
+
+def network_objective(X, T, layer_sizes, activations, loss="mse"):
+    """A network's error as a function of one flat weight vector, for :func:`anneal`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    T : ndarray of shape (n_samples, n_out)
+        Targets (one-hot rows for a softmax output).
+    layer_sizes : sequence of int
+        (n_features, n_hidden..., n_out).
+    activations : sequence of str
+        One per layer, as in :func:`dlcourse.core.backprop.network_forward`.
+    loss : str, default="mse"
+        A loss of :func:`dlcourse.core.backprop.network_loss`.
+
+    Returns
+    -------
+    NetworkObjective
+        Callable: ``objective(w) -> E``; ``objective.grad(w)`` by backpropagation;
+        ``objective.unpack(w)`` and ``objective.pack(W, b)``. It counts its loss calls in
+        ``evaluations``.
+    """
+    X = check_array(X, "X", ndim=2)
+    T = check_array(T, "T", ndim=2)
+    layer_sizes = [int(n) for n in layer_sizes]
+    if len(layer_sizes) < 2 or min(layer_sizes) < 1:
+        raise ValueError(f"layer_sizes lists the units of each layer, inputs first, at least "
+                         f"two positive sizes; got {layer_sizes}")
+    if len(activations) != len(layer_sizes) - 1:
+        raise ValueError(f"{len(layer_sizes) - 1} layers need as many activations; got "
+                         f"{len(activations)}")
+    for name in activations:
+        check_option(name, "activation", tuple(OUTPUTS))
+    if X.shape[1] != layer_sizes[0] or T.shape != (X.shape[0], layer_sizes[-1]):
+        raise ValueError(f"X of shape {X.shape} and T of shape {T.shape} do not fit layer "
+                         f"sizes {layer_sizes}: X needs {layer_sizes[0]} columns and T "
+                         f"{layer_sizes[-1]}, one row per sample")
+    return NetworkObjective(X, T, layer_sizes, activations, loss)
