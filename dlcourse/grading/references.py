@@ -9,9 +9,10 @@ algorithm a learner might reach for: the package's function, kernel, layer and e
 what scikit-learn, SciPy or PyTorch offer for the same thing.
 """
 
-__all__ = ["ACTIVATIONS", "ATTENTION", "AUTOENCODER", "BACKPROP", "BATCHNORM", "CLIPPING", "CONV",
-           "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GAN_LOSSES", "GRADCHECK", "ISTA", "LSTM",
-           "OPTIMIZERS", "PENALTIES", "PERCEPTRON_STEP", "POOLING", "RNN", "SPARSITY", "TRAINING"]
+__all__ = ["ACTIVATIONS", "ANNEALING", "ATTENTION", "AUTOENCODER", "BACKPROP", "BATCHNORM",
+           "CLIPPING", "CONV", "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GAN_LOSSES", "GRADCHECK",
+           "ISTA", "LSTM", "OPTIMIZERS", "PENALTIES", "PERCEPTRON_STEP", "POOLING", "RNN",
+           "SPARSITY", "TRAINING"]
 
 #: the references of chapter 01's tasks, grouped by what a task asks for
 ACTIVATIONS = (
@@ -252,4 +253,13 @@ GAN_LOSSES = (
     "torch.autograd.backward",
     "torch.autograd.grad",
     "torch.Tensor.backward",
+)
+#: chapter 07: the acceptance rule, the Cauchy step and the annealing loop, and the annealing
+#: optimisers a learner might reach for
+ANNEALING = (
+    "dlcourse.core.annealing.accept",
+    "dlcourse.core.annealing.cauchy_step",
+    "dlcourse.core.annealing.anneal",
+    "scipy.optimize.dual_annealing",
+    "scipy.optimize.basinhopping",
 )
