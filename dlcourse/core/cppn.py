@@ -49,7 +49,8 @@ def random_cppn(n_inputs, hidden, rng, scale=1.5, activations=None):
         Units per hidden layer.
     rng : Generator
     scale : float
-        Weights from N(0, scale^2 / fan_in); larger scales give busier patterns.
+        First-layer weights from N(0, scale^2): larger scales give busier patterns. Later
+        weights are N(0, 1.5^2 / fan_in); hidden biases N(0, 1), the output's bias 0.
     activations : sequence of str, optional
         Names from ``ACTIVATIONS`` to choose from (default: all). The output unit is ``tanh``.
 
@@ -67,8 +68,12 @@ def random_cppn(n_inputs, hidden, rng, scale=1.5, activations=None):
     cppn = []
     for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         last = k == len(sizes) - 2
-        cppn.append({"W": rng.normal(0, scale / np.sqrt(n_in), (n_in, n_out)),
-                     "b": rng.normal(0, scale / 2, n_out),
+        # the first layer sees coordinates in [-1, 1]: its scale sets the pattern's frequency;
+        # later layers get unit-variance inputs to their units, and the output no bias, so
+        # that it neither saturates nor drifts to one shade
+        std = scale if k == 0 else 1.5 / np.sqrt(n_in)
+        cppn.append({"W": rng.normal(0, std, (n_in, n_out)),
+                     "b": np.zeros(n_out) if last else rng.normal(0, 1.0, n_out),
                      "act": np.array(["tanh"] if last else rng.choice(names, n_out))})
     return cppn
 
