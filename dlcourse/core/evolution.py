@@ -1,7 +1,8 @@
 """Neuroevolution: a genetic algorithm over weight vectors, and Pareto fronts for several
 objectives.
 
-Book: 17_beyond, section "Neuroevolution".
+Book: 17_beyond, sections "Neuroevolution" and "Keeping the front spread out: crowding
+distance".
 
 Conventional neuroevolution fixes the network's topology and evolves its weights as a
 population of vectors. One generation:

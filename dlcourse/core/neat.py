@@ -1,6 +1,6 @@
 """NEAT-style topology growth: networks that start minimal and gain nodes and connections.
 
-Book: 17_beyond, section "Growing topologies".
+Book: 17_beyond, section "NEAT: augmenting topologies".
 
 A compact version of NeuroEvolution of Augmenting Topologies (Stanley and Miikkulainen,
 2002), small enough to read in one sitting. It keeps NEAT's three ideas:
