@@ -4,8 +4,9 @@ for a fixed seed, elitism, Pareto fronts."""
 import numpy as np
 import pytest
 
-from dlcourse.core.evolution import (evolve, gaussian_mutation, non_dominated_fronts,
-                                     tournament_select, uniform_crossover)
+from dlcourse.core.evolution import (crowding_distance, evolve, gaussian_mutation,
+                                     non_dominated_fronts, nsga2_survivors, tournament_select,
+                                     uniform_crossover)
 
 X_XOR = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 T_XOR = np.array([0, 1, 1, 0], dtype=float)
@@ -59,3 +60,25 @@ def test_pareto_fronts_of_a_small_population():
 def test_bad_sizes_say_what_is_wrong():
     with pytest.raises(ValueError, match="n_elite"):
         evolve(xor_fitness, 9, 5, pop_size=4, n_elite=4)
+
+
+def test_crowding_distance_by_hand():
+    # front (0, 4), (1, 3), (3, 1), (4, 0): ranges 4 and 4; the inner points have neighbour
+    # gaps (3 - 0)/4 + (4 - 1)/4 = 1.5 and (4 - 1)/4 + (3 - 0)/4 = 1.5; a crowded point
+    # (1.1, 2.9) next to (1, 3) gets less
+    F = np.array([[0, 4], [1, 3], [3, 1], [4, 0]])
+    np.testing.assert_allclose(crowding_distance(F), [np.inf, 1.5, 1.5, np.inf])
+    F2 = np.array([[0, 4], [1, 3], [1.1, 2.9], [3, 1], [4, 0]])
+    d = crowding_distance(F2)
+    assert d[2] < d[3] and np.isinf(d[0]) and np.isinf(d[4])
+
+
+def test_nsga2_survivors_take_whole_fronts_then_the_least_crowded():
+    # front 0: indices 0, 2, 4, 5 (5 crowds 4); front 1: index 1; front 2: index 3
+    F = np.array([[4, 0], [1, 1], [0, 4], [0, 0], [2, 2], [2.1, 1.95]])
+    assert non_dominated_fronts(F)[0] == [0, 2, 4, 5]
+    assert sorted(nsga2_survivors(F, 5).tolist()) == [0, 1, 2, 4, 5]
+    three = nsga2_survivors(F, 3).tolist()
+    assert 0 in three and 2 in three and len(three) == 3
+    with pytest.raises(ValueError, match="n_survivors"):
+        nsga2_survivors(F, 7)

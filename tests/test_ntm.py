@@ -142,3 +142,43 @@ def test_the_whole_head_matches_torch_autograd():
     for ours, name in ((dk, "k"), (dwp, "w_prev"), (ds, "s"), (de, "e"), (da, "a"),
                        (dbeta, "beta"), (dg, "g"), (dgamma, "gamma")):
         np.testing.assert_allclose(ours, T[name].grad.numpy(), **tol, err_msg=name)
+
+
+def test_composed_head_gradients_against_finite_differences():
+    M, k = rng.standard_normal((N, W)), rng.standard_normal(W)
+    w_prev = rng.random(N)
+    w_prev /= w_prev.sum()
+    s = np.array([0.2, 0.5, 0.3])
+    beta, g, gamma = 3.0, 0.7, 1.8
+    G = rng.standard_normal(N)
+
+    def loss_of(M=M, w_prev=w_prev, k=k, beta=beta, g=g, s=s, gamma=gamma):
+        return float(np.dot(ntm.address_forward(M, w_prev, k, beta, g, s, gamma)[0], G))
+
+    w, cache = ntm.address_forward(M, w_prev, k, beta, g, s, gamma)
+    dM, dw_prev, dk, dbeta, dg, ds, dgamma = ntm.address_backward(G, cache)
+    assert w.sum() == pytest.approx(1.0)
+    for name, array, grad in [("M", M, dM), ("w_prev", w_prev, dw_prev), ("k", k, dk),
+                              ("s", s, ds)]:
+        numeric = numerical_gradient(lambda x, name=name: loss_of(**{name: x}), array.copy())
+        assert relative_error(grad, numeric) < 1e-7, name
+    h = 1e-6
+    for name, value, grad in [("beta", beta, dbeta), ("g", g, dg), ("gamma", gamma, dgamma)]:
+        numeric = (loss_of(**{name: value + h}) - loss_of(**{name: value - h})) / (2 * h)
+        assert grad == pytest.approx(numeric, rel=1e-6), name
+
+
+def test_composed_head_gradient_check_fails_on_a_wrong_step():
+    M, k = rng.standard_normal((N, W)), rng.standard_normal(W)
+    w_prev = np.full(N, 1.0 / N)
+    s = np.array([0.1, 0.6, 0.3])
+    G = rng.standard_normal(N)
+    _, cache = ntm.address_forward(M, w_prev, k, 2.0, 0.8, s, 2.0)
+    good = ntm.address_backward(G, cache)[2]
+    c1, c2, c3, c4 = cache
+    wrong_c3 = (c3[0], c3[1][::-1].copy())          # shift backward with the kernel reversed
+    dw_s, _ = ntm.sharpen_backward(G, c4)
+    dw_g, _ = ntm.shift_backward(dw_s, wrong_c3)
+    dw_c, _, _ = ntm.interpolate_backward(dw_g, c2)
+    _, bad, _ = ntm.content_backward(dw_c, c1)
+    assert relative_error(bad, good) > 1e-3

@@ -1,7 +1,8 @@
 """Neuroevolution: a genetic algorithm over weight vectors, and Pareto fronts for several
 objectives.
 
-Book: 17_beyond, section "Neuroevolution".
+Book: 17_beyond, sections "Neuroevolution" and "Keeping the front spread out: crowding
+distance".
 
 Conventional neuroevolution fixes the network's topology and evolves its weights as a
 population of vectors. One generation:
@@ -16,7 +17,12 @@ population of vectors. One generation:
 
 With several objectives there is no single best: an individual dominates another when it is
 at least as good in every objective and better in one, and the non-dominated individuals form
-the Pareto front. NSGA-II sorts a population into successive fronts.
+the Pareto front. NSGA-II sorts a population into successive fronts, and within a front
+prefers individuals in sparsely populated stretches of it (the crowding distance), so that
+the front is covered evenly:
+
+    (E4) survivors: whole fronts in order while they fit; the last front that does not fit
+         entirely is cut by decreasing crowding distance.
 """
 
 import numbers
@@ -27,8 +33,8 @@ from .._progress import progress as progress_line
 from .._rng import check_rng
 from .._validation import check_scalar
 
-__all__ = ["evolve", "gaussian_mutation", "non_dominated_fronts", "tournament_select",
-           "uniform_crossover"]
+__all__ = ["crowding_distance", "evolve", "gaussian_mutation", "non_dominated_fronts",
+           "nsga2_survivors", "tournament_select", "uniform_crossover"]
 
 
 def tournament_select(fitness, n, tournament, rng):
@@ -148,3 +154,66 @@ def non_dominated_fronts(objectives):
                     following.append(int(j))
         current = sorted(following)
     return fronts
+
+
+def crowding_distance(objectives):
+    """NSGA-II's crowding distance of the members of one front.
+
+    Parameters
+    ----------
+    objectives : ndarray of shape (n, m)
+        The objective values of the front's n members.
+
+    Returns
+    -------
+    distance : ndarray of shape (n,)
+        For each objective, sort the front by it; a member scores the gap between its two
+        neighbours divided by the objective's range, summed over objectives. The two ends of
+        each objective get ``inf``, so the extremes of the front are always kept.
+    """
+    F = np.asarray(objectives, dtype=float)
+    if F.ndim != 2:
+        raise ValueError(f"objectives must have shape (n, m), got {F.shape}")
+    n, m = F.shape
+    distance = np.zeros(n)
+    if n <= 2:
+        return np.full(n, np.inf)
+    for j in range(m):
+        order = np.argsort(F[:, j], kind="stable")
+        values = F[order, j]
+        span = values[-1] - values[0]
+        distance[order[0]] = distance[order[-1]] = np.inf
+        if span > 0:
+            distance[order[1:-1]] += (values[2:] - values[:-2]) / span
+    return distance
+
+
+def nsga2_survivors(objectives, n_survivors):
+    """Indices of the ``n_survivors`` individuals NSGA-II keeps, (E4).
+
+    Parameters
+    ----------
+    objectives : ndarray of shape (n, m)
+        All objectives maximised.
+    n_survivors : int
+        At most n.
+
+    Returns
+    -------
+    keep : ndarray of int, shape (n_survivors,)
+        Front 0 first, then front 1, ...; the last front taken is cut by decreasing crowding
+        distance.
+    """
+    F = np.asarray(objectives, dtype=float)
+    n_survivors = check_scalar(n_survivors, "n_survivors", kind=numbers.Integral, low=1,
+                               high=len(F))
+    keep = []
+    for front in non_dominated_fronts(F):
+        if len(keep) + len(front) <= n_survivors:
+            keep.extend(front)
+            continue
+        crowd = crowding_distance(F[front])
+        order = np.argsort(-crowd, kind="stable")
+        keep.extend(np.asarray(front)[order[:n_survivors - len(keep)]].tolist())
+        break
+    return np.array(keep, dtype=int)

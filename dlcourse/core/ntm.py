@@ -27,7 +27,7 @@ import numpy as np
 from .._validation import as_float
 from .activations import softmax
 
-__all__ = ["content_backward", "content_forward", "interpolate_backward", "interpolate_forward",
+__all__ = ["address_backward", "address_forward", "content_backward", "content_forward", "interpolate_backward", "interpolate_forward",
            "read_backward", "read_forward", "sharpen_backward", "sharpen_forward",
            "shift_backward", "shift_forward", "write_backward", "write_forward"]
 
@@ -158,3 +158,50 @@ def write_backward(dM_new, cache):
     de = -(w @ d_keep)
     da = w @ dM_new
     return dM_new * keep, dw, de, da
+
+
+def address_forward(M, w_prev, k, beta, g, s, gamma):
+    """One head's weighting, (N1)-(N4) composed.
+
+    Parameters
+    ----------
+    M : ndarray of shape (N, W)
+        The memory.
+    w_prev : ndarray of shape (N,)
+        The head's weighting at the previous step.
+    k : ndarray of shape (W,)
+        The key; ``beta`` >= 0 its strength.
+    g : float in [0, 1]
+        Interpolation gate: 1 uses the content weighting, 0 the previous weighting.
+    s : ndarray of shape (S,), S odd
+        Distribution over the shifts -S//2 .. S//2.
+    gamma : float >= 1
+        Sharpening exponent.
+
+    Returns
+    -------
+    w : ndarray of shape (N,)
+    cache : tuple
+        The four steps' caches, for :func:`address_backward`.
+    """
+    w_c, c1 = content_forward(M, k, beta)
+    w_g, c2 = interpolate_forward(w_c, as_float(w_prev), g)
+    w_s, c3 = shift_forward(w_g, s)
+    w, c4 = sharpen_forward(w_s, gamma)
+    return w, (c1, c2, c3, c4)
+
+
+def address_backward(dw, cache):
+    """Gradients of :func:`address_forward`, the four backward steps in reverse order.
+
+    Returns
+    -------
+    dM, dw_prev, dk, dbeta, dg, ds, dgamma
+        One gradient per input, with the input's shape (floats for the scalars).
+    """
+    c1, c2, c3, c4 = cache
+    dw_s, dgamma = sharpen_backward(dw, c4)
+    dw_g, ds = shift_backward(dw_s, c3)
+    dw_c, dw_prev, dg = interpolate_backward(dw_g, c2)
+    dM, dk, dbeta = content_backward(dw_c, c1)
+    return dM, dw_prev, dk, dbeta, dg, ds, dgamma
