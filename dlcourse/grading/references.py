@@ -10,9 +10,9 @@ what scikit-learn, SciPy or PyTorch offer for the same thing.
 """
 
 __all__ = ["ACTIVATIONS", "ANNEALING", "ATTENTION", "AUTOENCODER", "BACKPROP", "BATCHNORM",
-           "CLIPPING", "CONV", "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "GAN_LOSSES", "GRADCHECK",
-           "ISTA", "LSTM", "OPTIMIZERS", "PENALTIES", "PERCEPTRON_STEP", "POOLING", "RNN",
-           "SPARSITY", "TRAINING"]
+           "CLIPPING", "CONV", "CONV_SIZE", "DROPOUT", "EARLY_STOPPING", "EVOLUTION", "GAN_LOSSES",
+           "GRADCHECK", "ISTA", "LSTM", "NTM_ADDRESSING", "OPTIMIZERS", "PENALTIES",
+           "PERCEPTRON_STEP", "POOLING", "RNN", "SPARSITY", "TRAINING"]
 
 #: the references of chapter 01's tasks, grouped by what a task asks for
 ACTIVATIONS = (
@@ -262,4 +262,20 @@ ANNEALING = (
     "dlcourse.core.annealing.anneal",
     "scipy.optimize.dual_annealing",
     "scipy.optimize.basinhopping",
+)
+#: chapter 17: the operators of a genetic algorithm and the algorithm itself
+EVOLUTION = (
+    "dlcourse.core.evolution.tournament_select",
+    "dlcourse.core.evolution.uniform_crossover",
+    "dlcourse.core.evolution.gaussian_mutation",
+    "dlcourse.core.evolution.evolve",
+)
+#: chapter 17: a Neural Turing Machine's content addressing and circular shift
+NTM_ADDRESSING = (
+    "dlcourse.core.ntm.content_forward",
+    "dlcourse.core.ntm.content_backward",
+    "dlcourse.core.ntm.shift_forward",
+    "dlcourse.core.ntm.shift_backward",
+    "scipy.ndimage.convolve1d",
+    "scipy.ndimage.correlate1d",
 )
