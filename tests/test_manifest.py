@@ -108,3 +108,21 @@ def test_the_toc_orders_chapters_by_id_so_sidebar_numbers_match():
     numbers = [int(cid[:2]) for cid in order]
     assert numbers == list(range(1, len(order) + 1)), \
         f"chapter numbers in the toc skip or repeat: {numbers}"
+
+
+def test_every_section_a_module_cites_is_a_heading_of_its_chapter():
+    # a "Book:" line that names a section sends the reader to it; renamed sections must follow
+    headings = {}
+    for page in (ROOT / "book").glob("*/*.md"):
+        headings.setdefault(page.parent.name, set()).update(
+            line.lstrip("#").strip() for line in page.read_text().splitlines()
+            if line.startswith("#"))
+    stale = []
+    for module in sorted((ROOT / "dlcourse").rglob("*.py")):
+        book = book_paragraphs(module.read_text())
+        for cid, quoted in re.findall(r'(\d\d_\w+),? (?:\(|)sections? ((?:"[^"]+"[,;]?(?: and| or)?\s*)+)',
+                                      book):
+            titles = (" ".join(t.split()) for t in re.findall(r'"([^"]+)"', quoted))
+            stale += [f"{module.relative_to(ROOT)}: {cid} has no section {title!r}"
+                      for title in titles if title not in headings.get(cid, set())]
+    assert not stale, "\n".join(stale)

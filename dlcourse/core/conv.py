@@ -1,7 +1,7 @@
 """Two-dimensional convolution: local receptive fields with shared weights.
 
-Book: 12_cnn, sections "Convolution", "Backprop through a convolution" and "Two forms of one
-layer".
+Book: 12_cnn, sections "Convolution", "Backprop through convolution and pooling" and "Two
+forms of one layer".
 
 Layout: inputs ``x`` of shape (N, C, H, W) (samples, channels, rows, columns), kernels ``W``
 of shape (F, C, KH, KW) (one kernel of C channels per feature map), biases ``b`` of shape

@@ -1,6 +1,6 @@
 """The perceptron: one unit y = f(w . x + b) and its learning rule, in vectorised NumPy.
 
-Book: 01_perceptron, section "The learning rule".
+Book: 01_perceptron, section "The perceptron learning rule".
 
 The update for a mini-batch B is
 

@@ -1,6 +1,7 @@
 """Regularisers: dropout as a forward/backward pair, and the weight penalties.
 
-Book: 06_regularization, sections "Dropout", "L2 and L1", "Elastic net" and "Max-norm".
+Book: 06_regularization, sections "Dropout", "L2: weight decay", "L1: constant shrinkage" and
+"Elastic net and max-norm".
 
 Dropout is named by its **drop** probability, ``p_drop``: the fraction of units silenced in
 training. (The seed notes and many courses write p for the *keep* probability; mixing the two

@@ -1,6 +1,6 @@
 """One epoch of mini-batch SGD for a multilayer network, compiled by Numba.
 
-Book: 04_backprop, section "Fast small-batch training".
+Book: 04_backprop, section "Fast small-batch training: two implementations, one result".
 
 The NumPy form (:mod:`dlcourse.core.backprop`) makes a dozen array operations per layer and
 per mini-batch from Python; at small batch sizes their fixed cost, not arithmetic, sets the

@@ -1,7 +1,7 @@
 """One epoch of mini-batch training with momentum, Nesterov momentum or Adam, compiled by
 Numba.
 
-Book: 05_optimizers, section "Fast small-batch training with any rule".
+Book: 05_optimizers (the package behind the chapter: the fused loop of every rule).
 
 The loop form of :mod:`dlcourse.kernels.mlp` with the SGD update replaced by the rules of
 :mod:`dlcourse.optim` (same equations, same order of operations, so both forms round alike).

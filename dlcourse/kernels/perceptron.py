@@ -1,6 +1,6 @@
 """The perceptron's online learning loop, compiled with Numba.
 
-Book: 01_perceptron, section "The learning rule".
+Book: 01_perceptron, section "The perceptron learning rule".
 
 The loop form of :func:`dlcourse.core.perceptron.perceptron_epoch`: the same rule (P2),
 visiting samples one at a time and updating after every mini-batch, with no temporary arrays.

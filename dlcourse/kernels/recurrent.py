@@ -1,6 +1,6 @@
 """The time loops of the RNN, LSTM and GRU, compiled by Numba.
 
-Book: 13_rnn, section "Two forms of the time loop"; 14_lstm_gru.
+Book: 13_rnn and 14_lstm_gru (the package behind each chapter).
 
 A recurrent layer cannot run its steps in parallel: step t needs h_{t-1}. With small
 batches each step is a small matrix product and a dozen element-wise operations, and in

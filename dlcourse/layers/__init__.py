@@ -1,7 +1,7 @@
 """Layers: thin objects over the ``core`` forward/backward pairs, and a Sequential to chain
 them. Later chapters (convolution, recurrence, autoencoders, GANs) add their layers here.
 
-Book: 06_regularization, section "Building networks from layers".
+Book: 06_regularization (the package behind the chapter; used from 12_cnn on).
 """
 
 from .base import Layer

@@ -1,6 +1,6 @@
 """The layer interface: a thin object over one ``core`` forward/backward pair.
 
-Book: 06_regularization, section "Building networks from layers" (used from 12_cnn on).
+Book: 06_regularization (the package behind the chapter; used from 12_cnn on).
 
 A layer keeps what its pair needs between the passes (the cache) and its parameters, and
 does no math of its own:

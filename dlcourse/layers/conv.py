@@ -1,6 +1,6 @@
 """Convolution and pooling layers, and the flattening between them and fully connected ones.
 
-Book: 12_cnn, section "A small ConvNet".
+Book: 12_cnn, section "A small ConvNet on the digits".
 """
 
 import numbers

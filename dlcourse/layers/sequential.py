@@ -1,6 +1,6 @@
 """A network as a list of layers, run forward in order and backward in reverse.
 
-Book: 06_regularization, section "Building networks from layers".
+Book: 06_regularization (the package behind the chapter; used from 12_cnn on).
 """
 
 from .base import Layer

@@ -1,8 +1,8 @@
 """Training options of the network estimators: which optimizer, which penalty, and early
 stopping on a validation split.
 
-Book: 05_optimizers, section "Optimizers in the estimators"; 06_regularization, sections
-"Early stopping" and "Penalties in the estimators".
+Book: 05_optimizers, section "Every optimizer on the digits"; 06_regularization, sections
+"Early stopping with patience" and "Penalties and constraints on the weights".
 
 The names are scikit-learn's where scikit-learn has the same idea (``momentum``,
 ``nesterovs_momentum``, ``beta_1``, ``beta_2``, ``epsilon``, ``alpha``, ``penalty``,

@@ -1,6 +1,6 @@
 """A convolutional network classifier with scikit-learn's contract.
 
-Book: 12_cnn, section "A small ConvNet".
+Book: 12_cnn, section "A small ConvNet on the digits".
 
 The network is conv -> [batch norm] -> activation -> pool, once per entry of
 ``conv_layers``, then fully connected hidden layers and the output layer, as one

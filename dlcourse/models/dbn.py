@@ -37,7 +37,7 @@ _RBM_PARAMS = ("method", "k", "eta", "momentum", "weight_decay", "batch_size", "
 class PretrainedMLPClassifier(MLPClassifier):
     """An :class:`MLPClassifier` whose ``fit`` starts from given weights, not random ones.
 
-    Book: 11_dbn, section "Fine-tuning".
+    Book: 11_dbn, section "Fine-tuning with few labels".
 
     Parameters
     ----------

@@ -1,6 +1,7 @@
 """Show the package's own source code on a page of the book, so that code is never pasted.
 
-Book: 01_perceptron, section "The learning rule" (the math form beside the loop form).
+Book: 01_perceptron, section "The perceptron learning rule" (the math form beside the loop
+form).
 
 A page that explains an algorithm calls :func:`show_source` on the function that implements
 it; the book then always shows the code that the tests check, never a copy that drifts away
