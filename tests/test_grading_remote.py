@@ -4,6 +4,7 @@ callbacks, the removal of references from a module's source, and the notebook pr
 import base64
 import io
 import json
+import os
 import sys
 import types
 import warnings
@@ -160,6 +161,28 @@ def test_functions_of_the_test_are_called_back_in_the_grader(session, tmp_path):
     secret = np.array([3.0, -1.0])
     g = gradient(lambda x: float(secret @ x), np.zeros(2))
     assert np.allclose(g, secret)
+
+
+def test_a_large_request_travels_as_a_file_that_no_planted_link_can_redirect(session, tmp_path):
+    s, ns = session
+    s._callback_dir = str(tmp_path)
+    codes = []
+    run = s._run_code
+    s._run_code = lambda code: codes.append(code) or run(code)
+    ns["total"] = lambda X: float(X.sum())
+    total = s.names({"total"})["total"]
+    X = np.random.default_rng(0).random((300, 400))          # about 1.3 MB once encoded
+    # the learner's code plants links under every name it can think of
+    victim = tmp_path.parent / f"{tmp_path.name}-victim.txt"
+    victim.write_text("the grader's file")
+    for i in range(20):
+        os.symlink(victim, tmp_path / f"request-{i}.txt")
+    assert total(X) == pytest.approx(X.sum())
+    assert len(codes[-1]) < 300 and "serve_file" in codes[-1], \
+        "a large request should not travel inside the line of code"
+    assert victim.read_text() == "the grader's file"
+    assert not [p for p in tmp_path.iterdir() if not p.is_symlink()], "the request file stays"
+    assert total(np.ones(3)) == 3.0 and "serve_file" not in codes[-1], "small ones go inline"
 
 
 def test_a_reply_without_the_answer_is_an_error():
