@@ -106,7 +106,11 @@ def with_infinite_loop(source_text):
     begin = max(i for i, line in enumerate(lines) if "BEGIN SOLUTION" in line)
     end = next(i for i in range(begin, len(lines)) if "END SOLUTION" in lines[i])
     indent = re.match(r"\s*", lines[begin]).group(0)
-    loop = [f"{indent}while True:  # forgot to update the loop variable", f"{indent}    pass"]
+    # it waits rather than spins: the grader interrupts both alike (a timeout, then SIGINT), and
+    # eighteen assignments' loops spinning for LOOP_TIMEOUT each took minutes of CPU from the
+    # rest of the test run
+    loop = [f"{indent}import time", f"{indent}while True:  # waits for a condition that never comes",
+            f"{indent}    time.sleep(0.05)"]
     return without_markers("\n".join(lines[:begin] + loop + lines[end + 1:]))
 
 
@@ -317,6 +321,12 @@ def test_solution_scores_full_marks_and_written_answers_wait_for_a_person(graded
     for name, grade in grades.items():
         if grade["type"] == "markdown":
             assert grade["auto"] is None and grade["manual"], f"{name} should await manual grading"
+    # a student who answered everything reads no error in their graded notebook (a cell of the
+    # assignment that needs a reference the sandbox removed would show one)
+    errors = [f"{nbg(c).get('grade_id') or i}: {o.ename}: {o.evalue[:200]}"
+              for i, c in enumerate(graded.autograded["solution"].cells) if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert not errors, "the solution's graded notebook shows errors:\n" + "\n".join(errors)
     # nbgrader reads a value displayed by a test cell as partial credit: tests display none
     for cell in graded.autograded["solution"].cells:
         if is_test(cell):
