@@ -35,6 +35,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 COURSE_ROOT = os.path.abspath(os.environ.get("DLCOURSE_COURSE_ROOT", os.path.dirname(HERE)))
 INSTRUCTORS = {name.strip() for name in os.environ.get("DLCOURSE_INSTRUCTORS",
                                                         "instructor").split(",") if name.strip()}
+if not os.path.isfile(os.path.join(COURSE_ROOT, "nbgrader_config.py")):
+    raise SystemExit(f"{COURSE_ROOT} is not a course folder (it has no nbgrader_config.py): set "
+                     "DLCOURSE_COURSE_ROOT to the instructor's clone of the course")
 SERVER_CONFIG = os.environ.get("DLCOURSE_SERVER_CONFIG", os.path.join(HERE, "jupyter"))
 # switches the formgrader and the assignment-authoring tools off for students
 STUDENT_CONFIG = os.path.join(HERE, "jupyter-student")

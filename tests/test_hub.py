@@ -34,8 +34,10 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from traitlets.config.loader import PyFileConfigLoader
 
 nbformat = pytest.importorskip("nbformat")
 requests = pytest.importorskip("requests")
@@ -275,6 +277,69 @@ def run(command, course, env, timeout=600):
     assert proc.returncode == 0, (f"{' '.join(map(str, command))} failed ({proc.returncode}):\n"
                                   f"{output[-5000:]}")
     return output
+
+
+# --- the configuration files on their own (fast) ----------------------------------------------
+
+def load(path):
+    return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+
+
+def spawner(name):
+    return SimpleNamespace(user=SimpleNamespace(name=name), notebook_dir="")
+
+
+def test_the_hub_gives_students_their_name_and_the_instructor_the_course(monkeypatch):
+    monkeypatch.delenv("DLCOURSE_COURSE_ROOT", raising=False)
+    monkeypatch.delenv("DLCOURSE_INSTRUCTORS", raising=False)
+    monkeypatch.delenv("DLCOURSE_SERVER_CONFIG", raising=False)
+    c = load(ROOT / "hub" / "jupyterhub_config.py")
+    env, hook = c.Spawner.environment, c.Spawner.pre_spawn_hook
+    alice, teacher = spawner("alice"), spawner(INSTRUCTOR)
+    assert env["NBGRADER_STUDENT_ID"](alice) == "alice"
+    assert env["NBGRADER_STUDENT_ID"](teacher) == ""       # collect must mean every student
+    exchange = str(ROOT / "hub" / "jupyter")
+    assert env["JUPYTER_CONFIG_PATH"](alice).split(os.pathsep) == [
+        str(ROOT / "hub" / "jupyter-student"), exchange]
+    assert env["JUPYTER_CONFIG_PATH"](teacher).split(os.pathsep) == [str(ROOT), exchange]
+    hook(alice), hook(teacher)
+    assert (alice.notebook_dir, teacher.notebook_dir) == ("", str(ROOT))
+    assert "NBGRADER_EXCHANGE_ROOT" in c.Spawner.env_keep.get_value([])
+    assert c.Authenticator.admin_users == {INSTRUCTOR}
+
+
+def test_the_hub_refuses_a_course_folder_that_is_not_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("DLCOURSE_COURSE_ROOT", str(tmp_path))
+    with pytest.raises(SystemExit, match="DLCOURSE_COURSE_ROOT"):
+        load(ROOT / "hub" / "jupyterhub_config.py")
+
+
+def test_every_server_reads_the_exchange_and_the_student_the_hub_names(monkeypatch):
+    path = ROOT / "hub" / "jupyter" / "nbgrader_config.py"
+    monkeypatch.setenv("NBGRADER_EXCHANGE_ROOT", "/data/exchange")
+    monkeypatch.setenv("NBGRADER_STUDENT_ID", "alice")
+    c = load(path)
+    assert (c.Exchange.root, c.CourseDirectory.student_id) == ("/data/exchange", "alice")
+    monkeypatch.delenv("NBGRADER_EXCHANGE_ROOT")
+    monkeypatch.delenv("NBGRADER_STUDENT_ID")
+    c = load(path)
+    assert c.Exchange.root == "/srv/nbgrader/exchange"
+    assert "student_id" not in c.CourseDirectory     # nbgrader's default, "*": every student
+
+
+def test_students_servers_load_the_assignment_list_and_not_the_formgrader():
+    settings = json.loads((ROOT / "hub" / "jupyter-student" / "jupyter_server_config.json")
+                          .read_text())["ServerApp"]["jpserver_extensions"]
+    assert settings["nbgrader.server_extensions.assignment_list"] is True
+    assert settings["nbgrader.server_extensions.formgrader"] is False
+    hidden = json.loads((ROOT / "hub" / "jupyter-student" / "labconfig" / "page_config.json")
+                        .read_text())["disabledExtensions"]
+    assert hidden["@jupyter/nbgrader:formgrader"] and hidden["@jupyter/nbgrader:create-assignment"]
+
+
+def test_a_missing_hub_or_proxy_fails_and_says_what_to_install():
+    with pytest.raises(pytest.fail.Exception, match="make install"):
+        tool("a-tool-that-is-not-installed")
 
 
 # --- the run -----------------------------------------------------------------------------------
