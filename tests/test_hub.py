@@ -7,8 +7,8 @@ in a temporary folder). The course folder is a temporary copy of the course with
 assignment. Then, over HTTP through the proxy, as people in a browser would:
 
 1. the instructor logs in; in the formgrader of the instructor's server, generates and
-   releases ``01_perceptron`` to the exchange;
-2. alice and bob log in; each one's server fetches the assignment through nbgrader's
+   releases ``01_perceptron`` to the exchange, while alice and bob log in;
+2. each student's server fetches the assignment through nbgrader's
    assignment list (``/user/<name>/assignments/fetch``); alice writes the solution into her
    copy (the contents API, as JupyterLab saves), bob leaves his as released; both submit
    (``/user/<name>/assignments/submit``);
@@ -342,6 +342,14 @@ def test_a_missing_hub_or_proxy_fails_and_says_what_to_install():
         tool("a-tool-that-is-not-installed")
 
 
+def release(teacher):
+    """The instructor's Generate and Release buttons in the formgrader."""
+    teacher.log_in_and_start()
+    for step in ("assign", "release"):
+        r = teacher.post(f"/formgrader/api/assignment/{ASSIGNMENT}/{step}")
+        assert r.ok and r.json()["success"], f"formgrader {step}: {r.status_code} {r.text}"
+
+
 # --- the run -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -369,21 +377,20 @@ def semester(tmp_path_factory):
     try:
         hub.wait_until_up()
         lap("hub up")
-        people = [Person(hub, INSTRUCTOR, hub.passwords["instructor"])] + [
-            Person(hub, name, hub.passwords["student"]) for name in (SOLVER, IDLE)]
-        with ThreadPoolExecutor(len(people)) as pool:
-            teacher, alice, bob = pool.map(Person.log_in_and_start, people)
-        lap("three log-ins and servers")
-
-        api = "/formgrader/api/assignment/" + ASSIGNMENT
-        out["formgrader"] = {who.name: who.get("/formgrader/api/status").status_code
-                             for who in (teacher, alice)}
-        for step in ("assign", "release"):          # the formgrader's Generate and Release
-            r = teacher.post(f"{api}/{step}")
-            assert r.ok and r.json()["success"], f"formgrader {step}: {r.status_code} {r.text}"
+        teacher = Person(hub, INSTRUCTOR, hub.passwords["instructor"])
+        alice, bob = (Person(hub, name, hub.passwords["student"]) for name in (SOLVER, IDLE))
+        # the students log in and their servers start while the instructor releases
+        with ThreadPoolExecutor(3) as pool:
+            releasing = pool.submit(release, teacher)
+            starting = [pool.submit(student.log_in_and_start) for student in (alice, bob)]
+            releasing.result()
+            for future in starting:
+                future.result()
         out["released"] = sorted(p.name for p in (hub.exchange / COURSE_ID / "outbound" /
                                                   ASSIGNMENT).iterdir())
-        lap("generate and release")
+        out["formgrader"] = {who.name: who.get("/formgrader/api/status").status_code
+                             for who in (teacher, alice)}
+        lap("log-ins and servers, generate and release")
 
         out["listed"], out["fetched"], out["submitted"] = {}, {}, {}
         for student in (alice, bob):
@@ -393,9 +400,9 @@ def semester(tmp_path_factory):
             r = student.get(path)
             assert r.ok, f"{student.name} cannot open the fetched notebook: {r.status_code}"
             if student is alice:
-                release = nbformat.from_dict(r.json()["content"])
+                fetched = nbformat.from_dict(r.json()["content"])
                 r = student.put(path, json={"type": "notebook", "format": "json",
-                                            "content": filled(release, source)})
+                                            "content": filled(fetched, source)})
                 assert r.ok, f"alice could not save her notebook: {r.status_code} {r.text}"
             out["submitted"][student.name] = student.assignments("submit")
         out["inbound"] = sorted(p.name.split("+")[0] for p in
