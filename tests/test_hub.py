@@ -11,7 +11,8 @@ assignment. Then, over HTTP through the proxy, as people in a browser would:
 2. each student's server fetches the assignment through nbgrader's
    assignment list (``/user/<name>/assignments/fetch``); alice writes the solution into her
    copy (the contents API, as JupyterLab saves), bob leaves his as released; both submit
-   (``/user/<name>/assignments/submit``);
+   (``/user/<name>/assignments/submit``); alice's kernel then runs code over its websocket
+   through the proxy, as JupyterLab's would;
 3. in the environment of the instructor's server (what its terminal has), the course folder
    collects (``nbgrader collect``), grades (``python -m dlcourse.grading autograde``) and
    exports (``nbgrader export``, as ``make grades``).
@@ -32,6 +33,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
@@ -257,6 +259,39 @@ class Person:
     def put(self, path, **kwargs):
         return self.session.put(self.server + path, timeout=120, **kwargs)
 
+    def run_code(self, code):
+        """Run code in a new kernel of this person's server, over the kernel's websocket
+        through the proxy as JupyterLab does; returns what it printed."""
+        import websocket                    # websocket-client, a dependency of jupyter_server
+
+        r = self.post("/api/kernels", json={"name": "python3"})
+        assert r.ok, f"{self.name} cannot start a kernel: {r.status_code} {r.text[:500]}"
+        url = f"ws://127.0.0.1:{self.hub.port}/user/{self.name}/api/kernels/{r.json()['id']}"
+        cookies = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
+        xsrf = self.session.headers["X-XSRFToken"]
+        ws = websocket.create_connection(url + "/channels", cookie=cookies, timeout=START_TIMEOUT,
+                                         header=[f"X-XSRFToken: {xsrf}"])
+        msg_id, printed = uuid.uuid4().hex, []
+        try:
+            ws.send(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "version": "5.3",
+                           "username": self.name, "session": uuid.uuid4().hex, "date": ""},
+                "parent_header": {}, "metadata": {}, "channel": "shell",
+                "content": {"code": code, "silent": False, "store_history": False,
+                            "user_expressions": {}, "allow_stdin": False,
+                            "stop_on_error": True}}))
+            while True:
+                message = json.loads(ws.recv())
+                if message.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if message["msg_type"] in ("stream", "error"):
+                    printed.append(message["content"].get("text")
+                                   or "\n".join(message["content"]["traceback"]))
+                if message["msg_type"] == "execute_reply":
+                    return "".join(printed)
+        finally:
+            ws.close()
+
     def assignments(self, action=None):
         """nbgrader's assignment list: the list, or fetch/submit, as the JupyterLab panel does."""
         if action is None:
@@ -410,7 +445,11 @@ def semester(tmp_path_factory):
         lap("fetch, work, submit")
 
         env = hub.environment_of(INSTRUCTOR)
-        run([tool("nbgrader"), "collect", ASSIGNMENT], course, env)
+        with ThreadPoolExecutor(1) as pool:         # a student works on while grading starts
+            working = pool.submit(alice.run_code, "import os, dlcourse\n"
+                                  "print(os.environ['JUPYTERHUB_USER'], dlcourse.__name__)")
+            run([tool("nbgrader"), "collect", ASSIGNMENT], course, env)
+            out["kernel"] = working.result()
         out["collected"] = sorted(p.parent.name for p in
                                   (course / "_grading" / "submitted").glob(f"*/{ASSIGNMENT}"))
         lap("collect")
@@ -461,6 +500,11 @@ def test_collect_autograde_export_give_the_solver_full_marks_and_the_other_zero(
     assert grades[SOLVER]["status"].startswith("waiting for"), grades[SOLVER]
     # bob handed in the release: nothing scores, and unchanged answers need no person
     assert float(grades[IDLE]["raw_score"]) == 0, grades[IDLE]
+
+
+def test_a_students_kernel_runs_through_the_proxy(semester):
+    # JupyterLab talks to kernels over websockets: the proxy must carry them
+    assert semester["kernel"].split() == [SOLVER, "dlcourse"], semester["kernel"]
 
 
 def test_every_process_the_hub_started_is_gone(semester):
