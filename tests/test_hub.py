@@ -38,11 +38,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
+import nbformat
 import pytest
+import requests
 from traitlets.config.loader import PyFileConfigLoader
-
-nbformat = pytest.importorskip("nbformat")
-requests = pytest.importorskip("requests")
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01_perceptron"
@@ -165,8 +164,9 @@ class Hub:
             homes=str(self.homes), marker=MARKER, timeout=START_TIMEOUT, port=self.port,
             hub_port=free_port(), api_port=free_port(), proxy=tool("configurable-http-proxy"),
             state=str(self.state)))
+        # the hub's settings come from this test alone, not from the caller's environment
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("JUPYTERHUB_", "JUPYTER_CONFIG", "NBGRADER_"))}
+               if not k.startswith(("JUPYTERHUB_", "JUPYTER_CONFIG", "NBGRADER_", "DLCOURSE_"))}
         env.update({MARKER: self.token, "DLCOURSE_COURSE_ROOT": str(course),
                     "NBGRADER_EXCHANGE_ROOT": str(self.exchange), "JUPYTER_PLATFORM_DIRS": "1",
                     "PATH": os.pathsep.join([str(Path(sys.executable).parent),
@@ -305,6 +305,14 @@ class Person:
         return {a["status"]: a for a in answer["value"] if a["assignment_id"] == ASSIGNMENT}
 
 
+def release(teacher):
+    """The instructor's Generate and Release buttons in the formgrader."""
+    teacher.log_in_and_start()
+    for step in ("assign", "release"):
+        r = teacher.post(f"/formgrader/api/assignment/{ASSIGNMENT}/{step}")
+        assert r.ok and r.json()["success"], f"formgrader {step}: {r.status_code} {r.text}"
+
+
 def run(command, course, env, timeout=600):
     proc = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True,
                           timeout=timeout)
@@ -375,14 +383,6 @@ def test_students_servers_load_the_assignment_list_and_not_the_formgrader():
 def test_a_missing_hub_or_proxy_fails_and_says_what_to_install():
     with pytest.raises(pytest.fail.Exception, match="make install"):
         tool("a-tool-that-is-not-installed")
-
-
-def release(teacher):
-    """The instructor's Generate and Release buttons in the formgrader."""
-    teacher.log_in_and_start()
-    for step in ("assign", "release"):
-        r = teacher.post(f"/formgrader/api/assignment/{ASSIGNMENT}/{step}")
-        assert r.ok and r.json()["success"], f"formgrader {step}: {r.status_code} {r.text}"
 
 
 # --- the run -----------------------------------------------------------------------------------
