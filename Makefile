@@ -38,9 +38,9 @@ $(STAMP): pyproject.toml $(wildcard requirements/*.txt)
 	fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(CONSTRAINTS) -e ".[book,grading,test]" || { \
+	$(PY) -m pip install --quiet $(CONSTRAINTS) -e ".[book,grading,hub,test]" || { \
 	  echo "the pinned set does not install on this Python; resolving from pyproject's ranges"; \
-	  $(PY) -m pip install --quiet -e ".[book,grading,test]"; }
+	  $(PY) -m pip install --quiet -e ".[book,grading,hub,test]"; }
 	touch $(STAMP)
 
 book: $(STAMP)
