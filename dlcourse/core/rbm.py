@@ -30,7 +30,8 @@ def logistic(x):
     """sigmoid(x) = 1 / (1 + exp(-x)) in the dtype of x, with exp(-|x|) so nothing overflows."""
     e = np.exp(-np.abs(x))
     one = x.dtype.type(1)
-    return np.where(x >= 0, one / (one + e), e / (one + e))
+    # 1 / (1 + e) for x >= 0 and e / (1 + e) below: one division for both branches
+    return np.where(x >= 0, one, e) / (one + e)
 
 
 def softplus(x):

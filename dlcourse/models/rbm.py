@@ -202,7 +202,10 @@ class BernoulliRBM(TransformerMixin, BaseEstimator):
             self._q[...] = SPARSITY_DECAY * self._q + (1 - SPARSITY_DECAY) * ph0.mean(axis=0)
             penalty = self.sparsity_cost * (self._q - self.sparsity_target)
         db = db + penalty
-        dW = dW + np.outer(v0.mean(axis=0), penalty) + self.weight_decay * W
+        if self.sparsity_cost > 0:
+            dW += np.outer(v0.mean(axis=0), penalty)
+        if self.weight_decay > 0:
+            dW += self.weight_decay * W
         for param, vel, grad in zip((W, a, b), self._vel, (dW, da, db)):
             vel[...] = momentum * vel + eta * grad
             param -= vel
