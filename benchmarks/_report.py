@@ -185,3 +185,14 @@ def finish(rows, args):
 def parser_for(doc):
     """An argument parser with the script's first docstring line and the common options."""
     return add_arguments(argparse.ArgumentParser(description=doc.splitlines()[0]))
+
+
+def compared(benchmark, workload, med, ours, peers, *, dtype="", threads=1, note=""):
+    """Rows for one round-robin race: ``ours`` against each of ``peers``.
+
+    ``med`` maps method names to median seconds (as ``_timing.race`` returns); a peer missing
+    from it (PyTorch not installed) gives a row that says so.
+    """
+    method = ours.replace("dlcourse ", "")
+    return [row(benchmark, workload, method, med[ours], peer.replace("pytorch cpu", "PyTorch CPU"),
+                med.get(peer), dtype=dtype, threads=threads, note=note) for peer in peers]
