@@ -9,7 +9,7 @@
 #   make marking      marking sheets for the written answers in _grading/marking/
 #   make feedback     write feedback under _grading/feedback/ (hidden tests not shown)
 #   make grades       export the gradebook to _grading/grades.csv
-#   make bench        run the speed comparisons in benchmarks/
+#   make bench        run every speed comparison in benchmarks/ into one table (QUICK=1, COMPARE=)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -89,8 +89,11 @@ feedback: $(STAMP)
 grades: $(STAMP)
 	$(BIN)/nbgrader export --to _grading/grades.csv
 
+# Every benchmark, one table: benchmarks/results/latest.md and latest.json. QUICK=1 runs small
+# sizes (a few minutes); COMPARE=old.json prints how each ratio moved since that run (by
+# default the previous latest.json).
 bench: $(STAMP)
-	$(PY) benchmarks/bench_perceptron.py
+	$(PY) benchmarks/run.py $(if $(QUICK),--quick) $(if $(COMPARE),--compare $(COMPARE))
 
 clean:
 	rm -rf _build _grading/autograded _grading/feedback

@@ -12,7 +12,6 @@ repeats interleaved round-robin in one process, by process CPU time with BLAS on
 (``_timing.race``).
 """
 
-import argparse
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -21,6 +20,8 @@ from _timing import race  # noqa: E402  (benchmarks/ is the script folder)
 
 from dlcourse.core.annealing import anneal, network_objective
 from dlcourse.data import load_digits, logic_gate
+
+from _report import finish, parser_for, row  # noqa: E402  (benchmarks/ is the script folder)
 
 
 def problems():
@@ -32,7 +33,9 @@ def problems():
     return {"XOR 2-3-1": xor, "digits 64-6-4 (100 images)": digits}
 
 
-def main(quick=False):
+def main(args):
+    quick = args.quick
+    rows = []
     n_steps = 200 if quick else 3000
     repeats = 1 if quick else 5
     rng = np.random.default_rng(0)
@@ -47,6 +50,9 @@ def main(quick=False):
             times = race(methods, (), repeats, threads=1)
             loop = times["anneal (Cauchy)"]
             evals = times["error evaluations alone"]
+            rows.append(row("annealing", f"{name}, {f.size} weights, {n_steps} steps", "anneal",
+                            loop, "forward passes alone", evals,
+                            note=f"the loop adds {1e6 * (loop - evals) / n_steps:.1f} us per step"))
             print(f"{name}, {f.size} weights, {n_steps} steps:")
             print(f"  anneal: {n_steps / loop:9,.0f} evaluations/s "
                   f"({1e6 * loop / n_steps:6.1f} us per step)")
@@ -55,9 +61,8 @@ def main(quick=False):
                   f"{1e6 * (loop - evals) / n_steps:5.1f} us per step")
     print("Compiled form: none in the package (dlcourse.kernels has no annealing loop); "
           "NumPy form only.")
+    finish(rows, args)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    main(parser.parse_args().quick)
+    main(parser_for(__doc__).parse_args())

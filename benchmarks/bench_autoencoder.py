@@ -15,7 +15,6 @@ process; 1-thread runs are timed by process CPU time, 2-thread runs by wall time
 (``_timing.clock_for``).
 """
 
-import argparse
 import os
 
 # Idle thread pools sleep instead of spinning (see bench_conv.py); set before the libraries load.
@@ -25,7 +24,8 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from _timing import race  # noqa: E402  (benchmarks/ is the script folder)
+from _report import compared, finish, parser_for  # noqa: E402  (benchmarks/ is the script folder)
+from _timing import race  # noqa: E402
 
 from dlcourse.data import load_digits  # noqa: E402
 from dlcourse.models import Autoencoder  # noqa: E402
@@ -91,14 +91,12 @@ def measure(threads, repeats):
     return rows
 
 
-COLUMNS = (("dlcourse numpy", "numpy"), ("pytorch cpu", "torch"))
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--quick", action="store_true", help="2 repeats, 1 thread")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
     args = parser.parse_args()
     repeats = 2 if args.quick else args.repeats
     thread_counts = (1,) if args.quick else tuple(args.threads)
@@ -112,26 +110,13 @@ def main():
         print(f"{threads} thread(s) measured; load average before: {load:.2f}, "
               f"after: {os.getloadavg()[0]:.2f} (this machine has {os.cpu_count()} cores)",
               flush=True)
-    print("\none epoch, ms: median of "
-          f"{repeats} repeats interleaved round-robin;\n1 thread: process CPU time, 2 threads: "
-          "wall time. torch/numpy = pytorch's time / dlcourse's time (> 1: dlcourse faster)."
-          "\ndlcourse computes in float64 in both rows.")
-    head = f"{'workload':<36} {'dtype':<8}"
+    rows = []
     for threads in thread_counts:
-        head += f" | {threads} thr:" + "".join(f"{name:>9}" for _, name in COLUMNS) + \
-            f"{'torch/numpy':>12}"
-    print("\n" + head)
-    print("-" * len(head))
-    for key in results[thread_counts[0]]:
-        line = f"{key[0]:<36} {key[1]:<8}"
-        for threads in thread_counts:
-            med = results[threads][key]
-            line += " |       " + "".join(f"{med[m] * 1e3:>9.1f}" if m in med else f"{'-':>9}"
-                                          for m, _ in COLUMNS)
-            ratio = med["pytorch cpu"] / med["dlcourse numpy"] if "pytorch cpu" in med else None
-            line += f"{ratio:>11.2f}x" if ratio else f"{'-':>12}"
-        print(line)
-
+        for (name, dtype), med in results[threads].items():
+            rows += compared("autoencoder", f"{name}, one epoch", med, "dlcourse numpy",
+                             ["pytorch cpu"], dtype=dtype, threads=threads,
+                             note="dlcourse computes in float64")
+    finish(rows, args)
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,6 @@ repeats interleaved round-robin in one process, BLAS at one thread. Numba's comp
 measured in a fresh process with an empty cache and reported on its own.
 """
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -23,6 +22,8 @@ from threadpoolctl import threadpool_limits
 from dlcourse.core.boltzmann import gibbs_anneal as gibbs_numpy
 from dlcourse.core.boltzmann import net_input, symmetrize
 from dlcourse.kernels.gibbs import gibbs_anneal as gibbs_numba
+
+from _report import finish, parser_for, row  # noqa: E402  (benchmarks/ is the script folder)
 
 
 def first_call_seconds(cache_dir):
@@ -57,12 +58,11 @@ def run_once(fn, W, b, S0, T, U, n_collect):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--chains", type=int, default=4)
     parser.add_argument("--sweeps", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     args = parser.parse_args()
     if args.quick:
         args.units, args.chains, args.sweeps, args.repeats = 50, 2, 5, 3
@@ -94,6 +94,9 @@ def main():
         per_sweep = med[name] / (args.chains * args.sweeps) * 1e6
         print(f"{name:<8} {med[name]:>9.4f} {per_sweep:>10.1f} {med[name] / updates * 1e9:>15.1f} "
               f"{med['numpy'] / med[name]:>8.1f}x")
+    finish([row("boltzmann", f"Gibbs sweeps, {args.units} units, {args.chains} chains x "
+                f"{args.sweeps} sweeps", "numba", med["numba"], "dlcourse numpy", med["numpy"],
+                dtype="float64", note="same states")], args)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ PyTorch. Times are medians of repeats interleaved round-robin in one process; 1-
 are timed by process CPU time, 2-thread runs by wall time (``_timing.clock_for``).
 """
 
-import argparse
 import os
 
 # Two thread pools share this process at 2 threads, OpenBLAS's (NumPy) and PyTorch's OpenMP one,
@@ -26,7 +25,8 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from _timing import race  # noqa: E402  (benchmarks/ is the script folder)
+from _report import compared, finish, parser_for  # noqa: E402  (benchmarks/ is the script folder)
+from _timing import race  # noqa: E402
 
 from dlcourse.core.conv import conv2d_backward, conv2d_forward  # noqa: E402
 from dlcourse.core.pooling import maxpool_backward, maxpool_forward  # noqa: E402
@@ -106,15 +106,12 @@ def measure(threads, repeats, quick):
     return rows
 
 
-COLUMNS = (("dlcourse numba", "numba"), ("dlcourse numpy", "numpy"), ("dlcourse direct", "direct"),
-           ("pytorch cpu", "torch"))
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--quick", action="store_true", help="2 repeats, 1 thread, no direct form")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
     args = parser.parse_args()
     repeats = 2 if args.quick else args.repeats
     thread_counts = (1,) if args.quick else tuple(args.threads)
@@ -128,27 +125,13 @@ def main():
         print(f"{threads} thread(s) measured; load average before: {load:.2f}, "
               f"after: {os.getloadavg()[0]:.2f} (this machine has {os.cpu_count()} cores)",
               flush=True)
-    print("\nforward + backward of one batch (conv+pool rows) or one epoch, ms: median of "
-          f"{repeats} repeats interleaved round-robin;\n1 thread: process CPU time, 2 threads: "
-          "wall time. torch/numba = pytorch's time / dlcourse numba's time (> 1: dlcourse faster)."
-          f"\nIdle pool threads sleep: OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, "
-          f"OPENBLAS_THREAD_TIMEOUT={os.environ['OPENBLAS_THREAD_TIMEOUT']}")
-    head = f"{'workload':<28} {'dtype':<8}"
+    rows = []
     for threads in thread_counts:
-        head += f" | {threads} thr:" + "".join(f"{name:>8}" for _, name in COLUMNS) + \
-            f"{'torch/numba':>12}"
-    print("\n" + head)
-    print("-" * len(head))
-    for key in results[thread_counts[0]]:
-        line = f"{key[0]:<28} {key[1]:<8}"
-        for threads in thread_counts:
-            med = results[threads][key]
-            line += " |       " + "".join(f"{med[m] * 1e3:>8.2f}" if m in med else f"{'-':>8}"
-                                          for m, _ in COLUMNS)
-            ratio = med["pytorch cpu"] / med["dlcourse numba"] if "pytorch cpu" in med else None
-            line += f"{ratio:>11.2f}x" if ratio else f"{'-':>12}"
-        print(line)
-
+        for (name, dtype), med in results[threads].items():
+            rows += compared("conv", name, med, "dlcourse numba",
+                             [m for m in ("pytorch cpu", "dlcourse numpy", "dlcourse direct")
+                              if m in med or m == "pytorch cpu"], dtype=dtype, threads=threads)
+    finish(rows, args)
 
 if __name__ == "__main__":
     main()

@@ -12,7 +12,6 @@ deviation of the held-out accuracy over the seeds, for each number of labels, an
 wall-clock time of pre-training and fine-tuning. Pass ``--plot out.png`` for a figure.
 """
 
-import argparse
 import time
 
 import numpy as np
@@ -20,6 +19,8 @@ import numpy as np
 from dlcourse.data import load_digits
 from dlcourse.models.dbn import DBN
 from dlcourse.models.mlp import MLPClassifier
+
+from _report import compared, finish, parser_for, row  # noqa: E402,F401  (benchmarks/ is the script folder)
 
 SIZES = (100, 50)
 
@@ -53,8 +54,7 @@ def run(label_counts, n_seeds, pretrain_epochs, fine_tune_epochs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 seeds, 3 label counts")
+    parser = parser_for(__doc__)
     parser.add_argument("--plot", help="save a figure of the accuracies to this file")
     args = parser.parse_args()
     if args.quick:
@@ -70,6 +70,11 @@ def main():
         print(f"{n_labels:6d}   {p.mean():.3f} ± {p.std(ddof=1):.3f}    "
               f"{r.mean():.3f} ± {r.std(ddof=1):.3f}    {np.mean(p - r):+.3f}")
     print("time: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
+    gains = ", ".join(f"{n}: {np.mean(accuracy['pre-trained'][:, j] - accuracy['random init'][:, j]):+.3f}"
+                      for j, n in enumerate(label_counts))
+    finish([row("dbn", f"DBN 64-{SIZES[0]}-{SIZES[1]}: {name}, {n_seeds} seeds", "numpy",
+                seconds, note=f"accuracy gain of pre-training by labels: {gains}")
+            for name, seconds in times.items()], args)
     if args.plot:
         import matplotlib
         matplotlib.use("Agg")

@@ -34,7 +34,6 @@ With ``--annealings 10 --runs 0.2``: 4-2-4 39 of 50 (median 51), 4-3-4 40 of 40 
 8-3-8 7 codes in 4 of 4 (median 150), 8 codes in 1 of 4.
 """
 
-import argparse
 import statistics
 import time
 
@@ -43,6 +42,8 @@ from threadpoolctl import threadpool_limits
 from dlcourse.data.patterns import encoder_connectivity, encoder_patterns
 from dlcourse.models.boltzmann import BoltzmannMachine
 from dlcourse.testing.enumeration import encoder_distinct_codes, encoder_solved
+
+from _report import compared, finish, parser_for, row  # noqa: E402,F401  (benchmarks/ is the script folder)
 
 #: (n_group, n_hidden, runs, cycle limit, the paper's result)
 PROBLEMS = (
@@ -88,16 +89,16 @@ def summary(cycles):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--runs", type=float, default=1.0,
                         help="fraction of the paper's number of runs (default 1: all)")
     parser.add_argument("--annealings", type=int, default=2,
                         help="annealings per pattern in each phase (default 2)")
-    parser.add_argument("--quick", action="store_true", help="3 runs of 200 cycles each")
     args = parser.parse_args()
     print(f"{'':<9}{'n-1 codes':^21}{'n codes':^21}{'n codes, decoding':^21}")
     print(f"{'problem':<9}" + f"{'found':>9}{'median':>7}{'longest':>8}" * 3
           + f"{'seconds':>9}   the paper")
+    rows = []
     with threadpool_limits(1):
         for n_group, n_hidden, runs, max_cycles, paper in PROBLEMS:
             runs = 3 if args.quick else max(1, round(runs * args.runs))
@@ -108,9 +109,15 @@ def main():
             print(f"{f'{n_group}-{n_hidden}-{n_group}':<9}"
                   + "".join(summary([r[k] for r in results]) for k in range(3))
                   + f"{time.perf_counter() - t0:>9.0f}   {paper}", flush=True)
+            found = sum(r[0] is not None for r in results)
+            rows.append(row("encoder", f"{n_group}-{n_hidden}-{n_group} encoder, {runs} runs "
+                            f"of at most {max_cycles} cycles", "numba",
+                            time.perf_counter() - t0, dtype="float64",
+                            note=f"{found}/{runs} found n-1 codes (wall time)"))
     print(f"(cycle limits: {', '.join(f'{g}-{h}-{g}: {m}' for g, h, _, m, _ in PROBLEMS)}; "
           f"{args.annealings} annealings per pattern in each phase; a code counts when its "
           "probability is above 1/2)")
+    finish(rows, args)
 
 if __name__ == "__main__":
     main()

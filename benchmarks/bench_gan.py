@@ -13,12 +13,11 @@ interleaved round-robin in one process; 1-thread runs are timed by process CPU t
 runs by wall time.
 """
 
-import argparse
-
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from _timing import race  # noqa: E402  (benchmarks/ is the script folder)
+from _report import finish, parser_for, row  # noqa: E402  (benchmarks/ is the script folder)
+from _timing import race  # noqa: E402
 
 from dlcourse.core.gan import parzen_bandwidth, parzen_log_likelihood
 from dlcourse.data import gaussian_ring, load_digits
@@ -60,8 +59,9 @@ def measure(threads, repeats, quick):
     n_steps = 20 if quick else 200
     for name, run in workloads(n_steps).items():
         med = race({"dlcourse": run}, (), repeats, threads)
-        rows.append((f"GAN {name}", f"{n_steps} steps", med["dlcourse"] * 1e3,
-                     f"{med['dlcourse'] / n_steps * 1e3:.2f} ms per generator step"))
+        rows.append(row("gan", f"GAN {name}, {n_steps} generator steps, batch {BATCH}", "numpy",
+                        med["dlcourse"], dtype="float64", threads=threads,
+                        note=f"{med['dlcourse'] / n_steps * 1e3:.2f} ms per generator step"))
     rng = np.random.default_rng(3)
     digits = load_digits()[0]
     val = digits[:300]
@@ -78,29 +78,24 @@ def measure(threads, repeats, quick):
                                shared_distances(val, samples), rtol=1e-10)
     med = race({"per width": one_call_per_width, "parzen_bandwidth": shared_distances},
                (val, samples), repeats, threads)
-    for method, seconds in med.items():
-        rows.append((f"Parzen search, {method}", f"{len(samples)} samples", seconds * 1e3,
-                     f"{med['per width'] / seconds:.1f}x against per width"))
+    rows.append(row("gan", f"Parzen width search, {len(samples)} samples, {len(SIGMAS)} widths",
+                    "parzen_bandwidth", med["parzen_bandwidth"], "one call per width",
+                    med["per width"], dtype="float64", threads=threads))
     return rows
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--quick", action="store_true", help="2 repeats, 1 thread, short runs")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
     args = parser.parse_args()
     repeats = 2 if args.quick else args.repeats
     thread_counts = (1,) if args.quick else tuple(args.threads)
-    print("median of repeats; 1 thread: process CPU time, 2 threads: wall time")
-    print()
-    print(f"{'workload':<36} {'size':<16} {'threads':>7} {'ms':>10}  note")
+    rows = []
     for threads in thread_counts:
         with threadpool_limits(threads):
-            for workload, size, ms, note in measure(threads, repeats, args.quick):
-                print(f"{workload:<36} {size:<16} {threads:>7} {ms:>10.1f}  {note}",
-                      flush=True)
-
+            rows += measure(threads, repeats, args.quick)
+    finish(rows, args)
 
 if __name__ == "__main__":
     main()

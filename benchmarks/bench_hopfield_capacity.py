@@ -10,7 +10,6 @@ at one load the NumPy form is run too, checked to give the same states, and time
 (medians of repeats, BLAS at one thread).
 """
 
-import argparse
 import statistics
 import time
 
@@ -21,6 +20,8 @@ from dlcourse.core.hopfield import hebbian_weights, local_field, overlap, sync_u
 from dlcourse.core.hopfield import hopfield_recall as recall_numpy
 from dlcourse.data.patterns import random_patterns
 from dlcourse.kernels.hopfield import hopfield_recall as recall_numba
+
+from _report import finish, parser_for, row  # noqa: E402  (benchmarks/ is the script folder)
 
 
 def recall_both(Xi, W, orders):
@@ -56,9 +57,7 @@ def measure(N, load, n_nets, rng, max_sweeps=50):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, a smoke test")
-    args = parser.parse_args()
+    args = parser_for(__doc__).parse_args()
     sizes = [100, 200] if args.quick else [250, 500, 1000]
     loads = [0.10, 0.14, 0.18] if args.quick else np.round(np.arange(0.08, 0.25, 0.02), 2)
     n_nets = 2 if args.quick else 5
@@ -87,6 +86,9 @@ def main():
         print(f"recall of {len(Xi)} patterns, N = {N}: NumPy {statistics.median(t_np):.3f} s, "
               f"Numba {statistics.median(t_nb):.3f} s, "
               f"ratio {statistics.median(t_np) / statistics.median(t_nb):.1f}x")
+    finish([row("hopfield", f"asynchronous recall of {len(Xi)} patterns, N = {N}, 50 orders",
+                "numba", statistics.median(t_nb), "dlcourse numpy", statistics.median(t_np),
+                dtype="float64", note="timed by wall clock, median of 3-5")], args)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,6 @@ GFLOP/s counts the multiply-adds of the forward pass, the weight gradients, the 
 and the update: about 6 x (784*100 + 100*10) flops per sample.
 """
 
-import argparse
-import statistics
-import time
 import warnings
 
 import numpy as np
@@ -20,7 +17,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SkMLP
 from threadpoolctl import threadpool_limits
 
-from _timing import clock_for  # noqa: E402  (benchmarks/ is the script folder)
+from _report import finish, parser_for, row  # noqa: E402  (benchmarks/ is the script folder)
+from _timing import race  # noqa: E402
 
 from dlcourse.models import MLPClassifier
 from dlcourse.models.mlp import NUMBA_MAX_BATCH
@@ -33,6 +31,8 @@ except ImportError:
 N_IN, N_HIDDEN, N_OUT = 784, 100, 10
 FLOPS_PER_SAMPLE = 6 * (N_IN * N_HIDDEN + N_HIDDEN * N_OUT)
 ETA = 0.1
+#: issue #16: PyTorch's time / ours, batch 100 in float32, 20,000 samples
+TARGETS = {(100, "float32"): dict(at_least=1.3, aim=1.6)}
 
 
 def synthetic(n, rng, dtype):
@@ -75,59 +75,47 @@ def torch_epoch(bs, dtype):
     return run
 
 
-def measure(n, threads, repeats, rng):
+def measure(n, threads, repeats, rng, batches):
     rows = []
     for dtype in (np.float32, np.float64):
         X, t = synthetic(n, rng, dtype)
-        for bs in (1, 10, 100):
-            methods = {"dlcourse numba": dlcourse_epoch("numba", bs, dtype),
-                       "dlcourse numpy": dlcourse_epoch("numpy", bs, dtype),
+        for bs in batches:
+            auto = "numba" if bs <= NUMBA_MAX_BATCH else "numpy"   # what backend="auto" runs
+            methods = {"numba": dlcourse_epoch("numba", bs, dtype),
+                       "numpy": dlcourse_epoch("numpy", bs, dtype),
                        "scikit-learn": sklearn_epoch(bs, dtype)}
             if torch is not None:
-                methods["pytorch cpu"] = torch_epoch(bs, dtype)
-            for run in methods.values():          # compile, allocate, warm caches
-                run(X[:200], t[:200])
-            times = {m: [] for m in methods}
-            clock = clock_for(threads)
-            for _ in range(repeats):
-                for m, run in methods.items():
-                    t0 = clock()
-                    run(X, t)
-                    times[m].append(clock() - t0)
-            med = {m: statistics.median(v) for m, v in times.items()}
-            auto = "dlcourse numba" if bs <= NUMBA_MAX_BATCH else "dlcourse numpy"  # backend="auto"
-            for m in methods:
-                rows.append(dict(dtype=np.dtype(dtype).name, batch=bs, method=m, threads=threads,
-                                 us_per_sample=med[m] / n * 1e6,
-                                 gflops=FLOPS_PER_SAMPLE * n / med[m] / 1e9,
-                                 auto_vs_this=med[m] / med[auto]))
+                methods["pytorch"] = torch_epoch(bs, dtype)
+            med = race(methods, (X, t), repeats, threads)
+            dt = np.dtype(dtype).name
+            workload = f"784-100-10 SGD epoch, {n} samples, batch {bs}"
+            target = TARGETS.get((bs, dt), {}) if n >= 20_000 else {}
+            gflops = FLOPS_PER_SAMPLE * n / med[auto] / 1e9
+            rows.append(row("mlp", workload, auto, med[auto], "PyTorch CPU", med.get("pytorch"),
+                            dtype=dt, threads=threads, note=f"{gflops:.1f} GFLOP/s", **target))
+            rows.append(row("mlp", workload, auto, med[auto], "scikit-learn MLPClassifier",
+                            med["scikit-learn"], dtype=dt, threads=threads))
+            other = "numpy" if auto == "numba" else "numba"
+            rows.append(row("mlp", workload, auto, med[auto], f"dlcourse {other}", med[other],
+                            dtype=dt, threads=threads))
     return rows
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--samples", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="2,000 samples, 2 repeats, 1 thread")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
     args = parser.parse_args()
     n, repeats = (2_000, 2) if args.quick else (args.samples, args.repeats)
-    thread_counts = (1,) if args.quick else (1, 2)
-
+    batches = (1, 100) if args.quick else (1, 10, 100)
     rows = []
-    for threads in thread_counts:
+    for threads in args.threads:
         if torch is not None:
             torch.set_num_threads(threads)
         with threadpool_limits(threads):
-            rows += measure(n, threads, repeats, np.random.default_rng(0))
-
-    print(f"784-100-10 sigmoid/softmax, one epoch of {n} samples, median of {repeats}; "
-          "1 thread: process CPU time, 2 threads: wall time")
-    print("'auto speedup' = this method's time / the time of what dlcourse's backend='auto' runs\n")
-    print(f"{'dtype':<8} {'batch':>5} {'method':<16} {'threads':>7} {'us/sample':>10} "
-          f"{'GFLOP/s':>8} {'auto speedup':>13}")
-    for r in sorted(rows, key=lambda r: (r["dtype"], r["batch"], r["threads"], r["method"])):
-        print(f"{r['dtype']:<8} {r['batch']:>5} {r['method']:<16} {r['threads']:>7} "
-              f"{r['us_per_sample']:>10.2f} {r['gflops']:>8.2f} {r['auto_vs_this']:>12.2f}x")
+            rows += measure(n, threads, repeats, np.random.default_rng(0), batches)
+    finish(rows, args)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ process; 1-thread runs are timed by process CPU time, 2-thread runs by wall time
 (``_timing.clock_for``). Thread counts are set for BLAS (threadpoolctl) and PyTorch.
 """
 
-import argparse
 import statistics
 
 import numpy as np
@@ -20,6 +19,8 @@ from threadpoolctl import threadpool_limits
 from _timing import clock_for  # noqa: E402  (benchmarks/ is the script folder)
 
 from dlcourse.models import MLPClassifier
+
+from _report import compared, finish, parser_for, row  # noqa: E402,F401  (benchmarks/ is the script folder)
 
 try:
     import torch
@@ -85,19 +86,17 @@ def measure(n, threads, repeats, rng, rules, batches):
                         run(X, t)
                         times[m].append(clock() - t0)
                 med = {m: statistics.median(v) for m, v in times.items()}
-                for m in methods:
-                    rows.append(dict(dtype=np.dtype(dtype).name, rule=rule, batch=bs, method=m,
-                                     threads=threads, us_per_sample=med[m] / n * 1e6,
-                                     fused_vs_this=med[m] / med["dlcourse numba"]))
+                rows += compared("optim", f"784-100-10 {rule} epoch, {n} samples, batch {bs}",
+                                 med, "dlcourse numba", ["pytorch cpu", "dlcourse numpy"],
+                                 dtype=np.dtype(dtype).name, threads=threads)
     return rows
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--samples", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--quick", action="store_true", help="2,000 samples, 2 repeats, 1 thread")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
     args = parser.parse_args()
     n, repeats = (2_000, 2) if args.quick else (args.samples, args.repeats)
     thread_counts = (1,) if args.quick else tuple(args.threads)
@@ -110,15 +109,7 @@ def main():
             rows += measure(n, threads, repeats, np.random.default_rng(0), tuple(RULES),
                             (1, 10, 100))
 
-    print(f"784-100-10 sigmoid/softmax, one epoch of {n} samples, median of {repeats}; "
-          "1 thread: process CPU time, 2 threads: wall time")
-    print("'fused speedup' = this method's time / the time of dlcourse's fused Numba form\n")
-    print(f"{'dtype':<8} {'rule':<9} {'batch':>5} {'method':<16} {'threads':>7} "
-          f"{'us/sample':>10} {'fused speedup':>14}")
-    for r in sorted(rows, key=lambda r: (r["threads"], r["rule"], r["dtype"], r["batch"],
-                                         r["method"])):
-        print(f"{r['dtype']:<8} {r['rule']:<9} {r['batch']:>5} {r['method']:<16} "
-              f"{r['threads']:>7} {r['us_per_sample']:>10.2f} {r['fused_vs_this']:>13.2f}x")
+    finish(rows, args)
 
 
 if __name__ == "__main__":

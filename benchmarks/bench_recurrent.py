@@ -14,7 +14,6 @@ round-robin in one process; 1-thread runs are timed by process CPU time, 2-threa
 wall time.
 """
 
-import argparse
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -26,6 +25,8 @@ from dlcourse.core.lstm import lstm_backward, lstm_forward
 from dlcourse.core.rnn import rnn_backward, rnn_forward
 from dlcourse.data import load_text
 from dlcourse.models import CharRNN
+
+from _report import compared, finish, parser_for, row  # noqa: E402,F401  (benchmarks/ is the script folder)
 
 try:
     import torch
@@ -100,9 +101,9 @@ def measure(threads, repeats, quick):
             if torch is not None:
                 methods["pytorch cpu"] = torch_cell(cell, dtype)
             med = race(methods, args, repeats, threads)
-            rows += [dict(workload=f"{cell} T={T} N={N} H={H}", dtype=np.dtype(dtype).name,
-                          threads=threads, method=m, ms=med[m] * 1e3,
-                          ratio=med[m] / med["dlcourse numba"]) for m in methods]
+            rows += compared("recurrent", f"{cell} forward + BPTT, T={T} N={N} H={H}", med,
+                             "dlcourse numba", ["pytorch cpu", "dlcourse numpy"],
+                             dtype=np.dtype(dtype).name, threads=threads)
     text = load_text(n_chars=120_000)
     n_updates = 8 if quick else 64
 
@@ -114,32 +115,25 @@ def measure(threads, repeats, quick):
     if torch is not None:
         methods["pytorch cpu"] = torch_char_model
     med = race(methods, (text, n_updates), max(1, repeats // 3), threads)
-    rows += [dict(workload=f"CharRNN {n_updates} updates", dtype="float32",
-                  threads=threads, method=m, ms=med[m] * 1e3,
-                  ratio=med[m] / med["dlcourse numba"]) for m in methods]
+    rows += compared("recurrent", f"CharRNN LSTM, {n_updates} updates", med, "dlcourse numba",
+                     ["pytorch cpu"], dtype="float32", threads=threads)
     return rows
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--quick", action="store_true", help="2 repeats, 1 thread")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
     args = parser.parse_args()
     repeats = 2 if args.quick else args.repeats
     thread_counts = (1,) if args.quick else tuple(args.threads)
-    print("median of repeats; 1 thread: process CPU time, 2 threads: wall time")
-    print("'numba speedup' = this method's time / dlcourse numba's time")
-    print()
-    print(f"{'workload':<24} {'dtype':<10} {'threads':>7} {'method':<16} {'ms':>9} "
-          f"{'numba speedup':>14}")
+    rows = []
     for threads in thread_counts:
         if torch is not None:
             torch.set_num_threads(threads)
         with threadpool_limits(threads):
-            for r in measure(threads, repeats, args.quick):
-                print(f"{r['workload']:<24} {r['dtype']:<10} {r['threads']:>7} {r['method']:<16} "
-                      f"{r['ms']:>9.2f} {r['ratio']:>13.2f}x", flush=True)
+            rows += measure(threads, repeats, args.quick)
+    finish(rows, args)
 
 
 if __name__ == "__main__":

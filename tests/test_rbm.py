@@ -132,15 +132,25 @@ def test_cd_gradient_is_zero_when_uniforms_keep_the_data_fixed():
     assert np.abs(dW).max() == 0 and np.abs(da).max() == 0 and np.abs(db).max() == 0
 
 
-def test_pcd_returns_the_advanced_chains_and_uses_them():
+def test_pcd_keeps_hidden_chains_and_runs_the_gibbs_chain_from_them():
     W, a, b = small_rbm(seed=7)
     rng = np.random.default_rng(0)
-    v, chains = (rng.random((4, 5)) < 0.5) * 1.0, (rng.random((6, 5)) < 0.5) * 1.0
+    v, h = (rng.random((4, 5)) < 0.5) * 1.0, (rng.random((6, 3)) < 0.5) * 1.0
     u_h, u_v = rng.random((2, 6, 3)), rng.random((2, 6, 5))
-    _, new = R.pcd_gradient(v, chains, W, a, b, u_h, u_v)
-    _, again = R.cd_gradient(chains, W, a, b, u_h, u_v)   # same chain, started from the chains
-    assert new.shape == (6, 5)
-    np.testing.assert_array_equal(new, again)
+    (dW, da, db), new = R.pcd_gradient(v, h, W, a, b, u_h, u_v)
+    assert new.shape == (6, 3)
+    h_k = h                                           # the chain, written out step by step
+    for step in range(2):
+        v_k = R.sample_bernoulli(R.visible_probabilities(h_k, W, a), u_v[step])
+        ph_k = R.hidden_probabilities(v_k, W, b)
+        h_k = R.sample_bernoulli(ph_k, u_h[step])
+    np.testing.assert_array_equal(new, h_k)
+    ph_data = R.hidden_probabilities(v, W, b)
+    np.testing.assert_allclose(dW, v_k.T @ ph_k / 6 - v.T @ ph_data / 4, atol=1e-15)
+    np.testing.assert_allclose(da, v_k.mean(0) - v.mean(0), atol=1e-15)
+    np.testing.assert_allclose(db, ph_k.mean(0) - ph_data.mean(0), atol=1e-15)
+    with pytest.raises(ValueError, match="uniforms"):
+        R.pcd_gradient(v, h, W, a, b, u_h[:, :4], u_v)
 
 
 def test_cd_rejects_uniforms_of_the_wrong_shape():
@@ -160,6 +170,7 @@ def _one_epoch(backend, dtype=np.float64, **kw):
 
 @needs_numba
 @pytest.mark.parametrize("kw", [dict(method="cd"), dict(method="pcd"),
+                                dict(method="pcd", k=1, batch_size=7, monitor=False),
                                 dict(method="cd", sparsity_cost=0.5, batch_size=7),
                                 dict(method="cd", sample_visible=False)])
 def test_numba_epoch_gives_the_numpy_weights_and_the_same_states(kw):
@@ -186,8 +197,8 @@ def test_kernel_batch_update_is_one_cd_gradient_step():
     (dW, da, db), _ = R.cd_gradient(X, W, a, b, U_h[0], U_v[0])
     W2, a2, b2 = W.copy(), a.copy(), b.copy()
     zeros = [np.zeros_like(p) for p in (W, a, b, b)]
-    rbm_epoch(X, np.arange(4), 4, W2, a2, b2, *zeros, np.zeros((0, 5)), U_h, U_v,
-              1.0, 0.0, 0.0, False, True, 0.1, 0.0, 0.95)
+    rbm_epoch(X, np.arange(4), 4, W2, a2, b2, *zeros, np.zeros((0, 3)), U_h, U_v,
+              1.0, 0.0, 0.0, False, True, 0.1, 0.0, 0.95, True)
     np.testing.assert_allclose(W2, W - dW, atol=1e-14)
     np.testing.assert_allclose(a2, a - da, atol=1e-14)
     np.testing.assert_allclose(b2, b - db, atol=1e-14)
@@ -309,3 +320,12 @@ def test_partial_fit_monitors_the_free_energy_gap_like_fit():
     assert len(b.free_energy_gap_) == 2
     with pytest.raises(ValueError, match="held-out rows of the same data"):
         b.partial_fit(X[:200], validation=X[200:, :10])
+
+
+@pytest.mark.parametrize("backend", [pytest.param("numba", marks=needs_numba), "numpy"])
+@pytest.mark.parametrize("method", ["cd", "pcd"])
+def test_switching_the_monitor_off_leaves_training_unchanged(backend, method):
+    on = _one_epoch(backend, method=method)
+    off = _one_epoch(backend, method=method, monitor=False)
+    np.testing.assert_array_equal(off.W_, on.W_)
+    assert len(on.reconstruction_error_) == 3 and off.reconstruction_error_ == []

@@ -30,7 +30,8 @@ def logistic(x):
     """sigmoid(x) = 1 / (1 + exp(-x)) in the dtype of x, with exp(-|x|) so nothing overflows."""
     e = np.exp(-np.abs(x))
     one = x.dtype.type(1)
-    return np.where(x >= 0, one / (one + e), e / (one + e))
+    # 1 / (1 + e) for x >= 0 and e / (1 + e) below: one division for both branches
+    return np.where(x >= 0, one, e) / (one + e)
 
 
 def softplus(x):
@@ -156,13 +157,53 @@ def cd_gradient(v_data, W, a, b, u_h, u_v, *, chains=None, sample_visible=True,
     return (dW, da, db), v
 
 
-def pcd_gradient(v_data, chains, W, a, b, u_h, u_v):
-    """Persistent CD-k: :func:`cd_gradient` with the negative phase run from ``chains``. (RBM4)
+def pcd_gradient(v_data, h_chains, W, a, b, u_h, u_v, *, return_phases=False):
+    """Persistent CD-k: the negative phase continues chains kept as hidden states.  (RBM4)
+
+    As in Tieleman's PCD and scikit-learn's ``BernoulliRBM``: each of the k steps samples
+    v ~ P(v | h), then h ~ P(h | v); the statistics use the last visible states v_k and
+    P(h | v_k), and the last hidden states h_k are the chains of the next call. Keeping the
+    chains as hidden states means nothing is recomputed when the weights have changed: for
+    k = 1, five matrix products per update (P(h | v_data), P(v | h), P(h | v_1) and the two
+    statistics).
+
+    Parameters
+    ----------
+    v_data : ndarray of shape (n, n_visible)
+    h_chains : ndarray of shape (m, n_hidden)
+        The chains' hidden states (binary).
+    W, a, b : see :func:`energy`
+    u_h : ndarray of shape (k, m, n_hidden)
+    u_v : ndarray of shape (k, m, n_visible)
+        Uniforms for the hidden and visible samples of the k steps.
+    return_phases : bool, default=False
+        Also return P(h | v_data).
 
     Returns
     -------
-    (dW, da, db) : gradients of the negative log-likelihood
-    chains : ndarray of shape (m, n_visible)
+    (dW, da, db) : gradients of the negative log-likelihood, shapes of W, a, b
+    h_chains : ndarray of shape (m, n_hidden)
         The chains after k more Gibbs steps; pass them to the next call.
+    ph_data : ndarray of shape (n, n_hidden), only with ``return_phases``
     """
-    return cd_gradient(v_data, W, a, b, u_h, u_v, chains=chains, sample_visible=True)
+    k = u_h.shape[0]
+    m = h_chains.shape[0]
+    if k < 1 or u_v.shape[0] != k:
+        raise ValueError(f"u_h and u_v need the same number k >= 1 of steps, got "
+                         f"{u_h.shape[0]} and {u_v.shape[0]}")
+    if u_h.shape[1:] != h_chains.shape or u_v.shape[1:] != (m, W.shape[0]):
+        raise ValueError(f"uniforms have shapes {u_h.shape} and {u_v.shape}; need (k, {m}, "
+                         f"{W.shape[1]}) and (k, {m}, {W.shape[0]})")
+    ph_data = hidden_probabilities(v_data, W, b)
+    h = h_chains
+    for step in range(k):
+        v = sample_bernoulli(visible_probabilities(h, W, a), u_v[step])
+        ph = hidden_probabilities(v, W, b)
+        h = sample_bernoulli(ph, u_h[step])
+    n = v_data.shape[0]
+    dW = (v.T @ ph) / m - (v_data.T @ ph_data) / n
+    da = v.mean(axis=0) - v_data.mean(axis=0)
+    db = ph.mean(axis=0) - ph_data.mean(axis=0)
+    if return_phases:
+        return (dW, da, db), h, ph_data
+    return (dW, da, db), h

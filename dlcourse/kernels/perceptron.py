@@ -18,6 +18,20 @@ from .._numba import njit
 __all__ = ["perceptron_epoch"]
 
 
+# The one sum whose order is left to the compiler. Added strictly left to right, every
+# addition waits for the one before it, one element at a time; with reassociation the compiler
+# keeps several partial sums in vector registers (about 3x faster on rows of 50, measured in
+# benchmarks/bench_perceptron.py). Only the rounding changes, as with NumPy's X @ w, whose BLAS
+# also sums in blocks, so the two forms agree to rounding (and exactly on integer data).
+@njit(fastmath={"reassoc"})
+def _dot(x, w):
+    """x . w for two vectors of the same length."""
+    s = 0.0
+    for j in range(x.shape[0]):
+        s += x[j] * w[j]
+    return s
+
+
 @njit
 def perceptron_epoch(X, t, w, b, order, eta, batch_size, sigmoid_unit, alpha):
     """One epoch of the perceptron rule; ``w`` is updated in place.
@@ -51,14 +65,11 @@ def perceptron_epoch(X, t, w, b, order, eta, batch_size, sigmoid_unit, alpha):
     loss = 0.0
     for start in range(0, n_samples, batch_size):
         stop = min(start + batch_size, n_samples)
-        dw[:] = 0.0
         db = 0.0
+        changed = False
         for k in range(start, stop):
             i = order[k]
-            a = 0.0
-            for j in range(n_features):
-                a += X[i, j] * w[j]
-            a += b
+            a = _dot(X[i], w) + b
             if sigmoid_unit:
                 # stable sigmoid and softplus, as in dlcourse.core
                 e = math.exp(-abs(a))
@@ -70,11 +81,15 @@ def perceptron_epoch(X, t, w, b, order, eta, batch_size, sigmoid_unit, alpha):
             if (a > 0) != (t[i] > 0.5):
                 n_errors += 1
             delta = y - t[i]
+            if delta != 0.0:         # a threshold unit that was right adds nothing: skip
+                changed = True
+                for j in range(n_features):
+                    dw[j] += delta * X[i, j]
+                db += delta
+        if changed or alpha > 0.0:   # else the update would leave w and b as they are
+            m = stop - start
             for j in range(n_features):
-                dw[j] += delta * X[i, j]
-            db += delta
-        m = stop - start
-        for j in range(n_features):
-            w[j] -= eta * (dw[j] / m + alpha * w[j])
-        b -= eta * (db / m)
+                w[j] -= eta * (dw[j] / m + alpha * w[j])
+                dw[j] = 0.0          # ready for the next mini-batch
+            b -= eta * (db / m)
     return b, n_errors, loss / n_samples

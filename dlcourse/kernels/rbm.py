@@ -8,10 +8,22 @@ sparsity and weight-decay terms and the momentum update, all in place with no te
 arrays. At batch sizes around 10 NumPy's per-call overhead, not arithmetic, sets the speed,
 and this form wins; at 100 and above BLAS wins (measured in ``benchmarks/bench_rbm.py``).
 
+What makes it fast is the order of the loops, not the arithmetic. W (784 x 256 in float64
+is 1.6 MB) does not fit in a core's cache, so every pass over it costs a trip to memory; each
+loop here walks W one visible unit (one row of W) at a time and does for that row everything
+the mini-batch needs from it, for all its rows at once:
+
+* a Gibbs step: P(v_i | h) of every chain (a dot product with the row), the chain's new v_i,
+  and v_i's share of P(h | v) (the row added where v_i is on; binary states skip the zeros);
+* the gradient and the update: row i of <v h>_model - <v h>_data, then of W, in place.
+
+So a PCD-1 mini-batch reads W three times (positive phase, Gibbs step, update), where the
+matrix-product form reads it once per product. The chains are kept as hidden states, as in
+Tieleman's PCD and scikit-learn: a step starts from h, and no P(h | chains) is recomputed.
+
 The uniforms come in as arrays and a unit is on when ``u < p``, exactly as in
 :func:`dlcourse.core.rbm.sample_bernoulli`, so both forms visit the same states; the sums are
 taken in another order than BLAS's, so the weights agree to rounding (1e-12 in float64).
-Inner loops run along contiguous rows of W, or of its transpose for P(v | h).
 """
 
 import math
@@ -32,40 +44,91 @@ def _logistic(x):
     return e / (1.0 + e)
 
 
+# The one sum whose order is left to the compiler (see dlcourse.kernels.perceptron._dot): in
+# strict order each addition waits for the one before; reassociated, the compiler keeps
+# partial sums in vector registers. Only the rounding changes, as with BLAS's blocked sums.
+@njit(fastmath={"reassoc"})
+def _dot(x, w):
+    """x . w for two vectors of the same length."""
+    s = 0.0
+    for j in range(x.shape[0]):
+        s += x[j] * w[j]
+    return s
+
+
 @njit
-def _hidden(v, W, b, out):
-    """out = sigmoid(b + v W) for one visible vector (axpy over the rows of W)."""
+def _axpy(alpha, x, y):
+    """y += alpha * x, along contiguous rows: the compiler vectorises it as written."""
+    for j in range(y.shape[0]):
+        y[j] += alpha * x[j]
+
+
+@njit
+def _hidden_inputs(V, W, out):
+    """out[r] = V[r] W for every row r: each row of W is read once for all rows of V."""
     out[:] = 0.0
     for i in range(W.shape[0]):
-        vi = v[i]
-        if vi != 0.0:
-            for j in range(W.shape[1]):
-                out[j] += vi * W[i, j]
-    for j in range(W.shape[1]):
-        out[j] = _logistic(out[j] + b[j])
+        for r in range(V.shape[0]):
+            if V[r, i] != 0.0:                         # binary data: most terms are zero
+                _axpy(V[r, i], W[i], out[r])
 
 
 @njit
-def _visible(h, WT, a, out):
-    """out = sigmoid(a + W h) for one binary hidden vector, from W's transpose WT.
+def _squash(inputs, bias):
+    """inputs <- sigmoid(inputs + bias), row by row: P(h | v) from the summed inputs."""
+    for r in range(inputs.shape[0]):
+        for j in range(inputs.shape[1]):
+            inputs[r, j] = _logistic(inputs[r, j] + bias[j])
 
-    A sum over the hidden units that are on, as axpy over contiguous rows of WT: the
-    compiler vectorises it, where a dot product along a row of W with strict
-    floating-point order would run one element at a time.
+
+@njit
+def _sample(p, U, out):
+    """out = 1 where U < p, else 0 (as dlcourse.core.rbm.sample_bernoulli)."""
+    for r in range(p.shape[0]):
+        for j in range(p.shape[1]):
+            out[r, j] = 1.0 if U[r, j] < p[r, j] else 0.0
+
+
+@njit
+def _gibbs_step(h, W, a, b, U_v, sample_visible, v, ph, v_data, monitor):
+    """One block Gibbs step v ~ P(v | h), then P(h | v), in one pass over the rows of W.
+
+    h : (m, n_hidden) hidden states; v : (m, n_visible) the new visible states (out);
+    ph : (m, n_hidden) P(h | v) (out); U_v : (m, n_visible) uniforms. With ``monitor``,
+    returns the summed squared reconstruction error ||v_data - P(v | h)||^2 (v_data has
+    the m rows the chains started from).
     """
-    out[:] = 0.0
-    for j in range(WT.shape[0]):
-        if h[j] != 0.0:
-            for i in range(WT.shape[1]):
-                out[i] += WT[j, i]
-    for i in range(WT.shape[1]):
-        out[i] = _logistic(out[i] + a[i])
+    recon = 0.0
+    ph[:] = 0.0
+    for i in range(W.shape[0]):                        # visible unit i: row i of W
+        for r in range(h.shape[0]):
+            p = _logistic(_dot(W[i], h[r]) + a[i])     # P(v_i = 1 | h_r)        (RBM3)
+            if monitor:
+                recon += (v_data[r, i] - p) ** 2
+            if sample_visible:
+                v[r, i] = 1.0 if U_v[r, i] < p else 0.0
+            else:
+                v[r, i] = p
+            if v[r, i] != 0.0:                         # v_i's share of P(h | v)
+                _axpy(v[r, i], W[i], ph[r])
+    _squash(ph, b)
+    return recon
+
+
+@njit
+def _reconstruction_error(h, W, a, v_data):
+    """sum over rows and units of (v_data - P(v | h))^2, one pass over the rows of W."""
+    recon = 0.0
+    for i in range(W.shape[0]):
+        for r in range(h.shape[0]):
+            recon += (v_data[r, i] - _logistic(_dot(W[i], h[r]) + a[i])) ** 2
+    return recon
 
 
 @njit
 def rbm_epoch(X, order, batch, W, a, b, vW, va, vb, q, chains, U_h, U_v, eta, momentum,
               weight_decay, persistent, sample_visible, sparsity_target, sparsity_cost,
-              sparsity_decay):
+              sparsity_decay, monitor):
     """One epoch of CD-k (or PCD-k) updates; W, a, b, the velocities, q and chains in place.
 
     Parameters
@@ -79,92 +142,63 @@ def rbm_epoch(X, order, batch, W, a, b, vW, va, vb, q, chains, U_h, U_v, eta, mo
         Momentum velocities: ``vel = momentum * vel + eta * grad``, ``param -= vel``.
     q : ndarray of shape (n_hidden,)
         Running mean of the hidden probabilities (for the sparsity penalty).
-    chains : ndarray of shape (m, n_visible)
-        Persistent chains (PCD; m = batch), updated; unused for CD.
+    chains : ndarray of shape (m, n_hidden)
+        Persistent chains' hidden states (PCD; m = batch), updated; unused for CD.
     U_h : ndarray of shape (n_batches, k, m, n_hidden)
     U_v : ndarray of shape (n_batches, k, m, n_visible)
         Uniforms for the hidden and visible samples of each mini-batch and step.
     eta, momentum, weight_decay : float
     persistent, sample_visible : bool
     sparsity_target, sparsity_cost, sparsity_decay : float
+    monitor : bool
+        Sum the reconstruction error (free for CD; one more pass over W for PCD).
 
     Returns
     -------
     float
-        Sum over the epoch's samples of the squared reconstruction error ||v0 - P(v | h0)||^2,
-        h0 sampled from P(h | v0) with the first step's uniforms.
+        With ``monitor``, the sum over the epoch's samples of the squared reconstruction error
+        ||v0 - P(v | h0)||^2, h0 sampled from P(h | v0) with the first step's uniforms; else 0.
     """
     n_visible, n_hidden = W.shape
     k, m = U_h.shape[1], U_h.shape[2]
     n = order.shape[0]
+    v_data = np.zeros((m, n_visible), W.dtype)
     ph_data = np.zeros((m, n_hidden), W.dtype)
-    ph = np.zeros((m, n_hidden), W.dtype)
-    h = np.zeros(n_hidden, W.dtype)
+    h = np.zeros((m, n_hidden), W.dtype)
     v = np.zeros((m, n_visible), W.dtype)
-    pos = np.zeros((n_visible, n_hidden), W.dtype)
-    neg = np.zeros((n_visible, n_hidden), W.dtype)
-    sum_data = np.zeros(n_visible, W.dtype)
-    sum_model = np.zeros(n_visible, W.dtype)
+    ph = np.zeros((m, n_hidden), W.dtype)
+    h0 = np.zeros((m, n_hidden), W.dtype)
+    ph_data_scaled = np.zeros((m, n_hidden), W.dtype)
+    ph_model_scaled = np.zeros((m, n_hidden), W.dtype)
+    grad = np.zeros(n_hidden, W.dtype)
     penalty = np.zeros(n_hidden, W.dtype)
-    pv = np.zeros(n_visible, W.dtype)
-    WT = np.zeros((n_hidden, n_visible), W.dtype)
     recon = 0.0
     for t in range((n + batch - 1) // batch):
         start = t * batch
         rows = min(batch, n - start)
-        WT[:] = W.T                                    # this mini-batch's weights, transposed
-        for r in range(rows):                          # positive phase
-            _hidden(X[order[start + r]], W, b, ph_data[r])
+        data = v_data[:rows]
+        for r in range(rows):
+            data[r] = X[order[start + r]]
+        _hidden_inputs(data, W, ph_data[:rows])        # positive phase: P(h | v0)
+        _squash(ph_data[:rows], b)
         if persistent:
             chain_rows = m
-            for r in range(m):
-                v[r] = chains[r]
-                _hidden(v[r], W, b, ph[r])
-            for r in range(rows):                      # monitoring only: one reconstruction
-                x = X[order[start + r]]
-                for j in range(n_hidden):
-                    h[j] = 1.0 if U_h[t, 0, r, j] < ph_data[r, j] else 0.0
-                _visible(h, WT, a, pv)
-                for i in range(n_visible):
-                    recon += (x[i] - pv[i]) ** 2
+            h[:] = chains
+            if monitor:                                # watching only: P(v | h0), h0 ~ P(h | v0)
+                _sample(ph_data[:rows], U_h[t, 0, :rows], h0[:rows])
+                recon += _reconstruction_error(h0[:rows], W, a, data)
         else:
             chain_rows = rows
-            for r in range(rows):
-                v[r] = X[order[start + r]]
-                ph[r] = ph_data[r]
+            _sample(ph_data[:rows], U_h[t, 0, :rows], h[:rows])
+        hc, vc, phc = h[:chain_rows], v[:chain_rows], ph[:chain_rows]
         for step in range(k):                          # negative phase: k Gibbs steps
-            for r in range(chain_rows):
-                for j in range(n_hidden):
-                    h[j] = 1.0 if U_h[t, step, r, j] < ph[r, j] else 0.0
-                _visible(h, WT, a, pv)
-                for i in range(n_visible):
-                    if step == 0 and not persistent:
-                        recon += (v[r, i] - pv[i]) ** 2    # v[r] still holds the data here
-                    if sample_visible:
-                        v[r, i] = 1.0 if U_v[t, step, r, i] < pv[i] else 0.0
-                    else:
-                        v[r, i] = pv[i]
-                _hidden(v[r], W, b, ph[r])
-        # (RBM4): dW = <v h>_model - <v h>_data, from the rows' sums as in the NumPy form
-        pos[:] = 0.0
-        neg[:] = 0.0
-        sum_data[:] = 0.0
-        sum_model[:] = 0.0
-        for r in range(rows):
-            x = X[order[start + r]]
-            for i in range(n_visible):
-                xi = x[i]
-                sum_data[i] += xi
-                if xi != 0.0:
-                    for j in range(n_hidden):
-                        pos[i, j] += xi * ph_data[r, j]
-        for r in range(chain_rows):
-            for i in range(n_visible):
-                vi = v[r, i]
-                sum_model[i] += vi
-                if vi != 0.0:
-                    for j in range(n_hidden):
-                        neg[i, j] += vi * ph[r, j]
+            if step > 0 and not persistent:
+                _sample(phc, U_h[t, step, :chain_rows], hc)
+            recon += _gibbs_step(hc, W, a, b, U_v[t, step, :chain_rows], sample_visible, vc,
+                                 phc, data, monitor and step == 0 and not persistent)
+            if persistent:                             # the chains move on: h ~ P(h | v)
+                _sample(phc, U_h[t, step], hc)
+        # (RBM4) and the update, one row of W at a time
         for j in range(n_hidden):
             mean_data = 0.0
             mean_model = 0.0
@@ -180,17 +214,35 @@ def rbm_epoch(X, order, batch, W, a, b, vW, va, vb, q, chains, U_h, U_v, eta, mo
                 penalty[j] = sparsity_cost * (q[j] - sparsity_target)
             vb[j] = momentum * vb[j] + eta * (mean_model - mean_data + penalty[j])
             b[j] -= vb[j]
+        # <v h>_model / m - <v h>_data / n, row by row, as sums of the rows of P(h | v) scaled
+        # once per mini-batch (not a division per weight: they cost as much as the sums)
+        for r in range(chain_rows):
+            for j in range(n_hidden):
+                ph_model_scaled[r, j] = ph[r, j] / chain_rows
+        for r in range(rows):
+            for j in range(n_hidden):
+                ph_data_scaled[r, j] = -ph_data[r, j] / rows
         for i in range(n_visible):
-            mean_v = sum_data[i] / rows
-            va[i] = momentum * va[i] + eta * (sum_model[i] / chain_rows - mean_v)
+            grad[:] = 0.0                              # row i of (RBM4)
+            sum_data = 0.0
+            sum_model = 0.0
+            for r in range(rows):
+                xi = data[r, i]
+                sum_data += xi
+                if xi != 0.0:
+                    _axpy(xi, ph_data_scaled[r], grad)
+            for r in range(chain_rows):
+                vi = v[r, i]
+                sum_model += vi
+                if vi != 0.0:
+                    _axpy(vi, ph_model_scaled[r], grad)
+            mean_v = sum_data / rows
+            va[i] = momentum * va[i] + eta * (sum_model / chain_rows - mean_v)
             a[i] -= va[i]
             for j in range(n_hidden):
-                dW = neg[i, j] / chain_rows - pos[i, j] / rows
-                dW = dW + mean_v * penalty[j] + weight_decay * W[i, j]
+                dW = grad[j] + mean_v * penalty[j] + weight_decay * W[i, j]
                 vW[i, j] = momentum * vW[i, j] + eta * dW
                 W[i, j] -= vW[i, j]
         if persistent:
-            for r in range(m):
-                chains[r] = v[r]
+            chains[:] = h
     return recon
-
