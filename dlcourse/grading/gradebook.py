@@ -13,9 +13,9 @@ everything else in the package that opens the gradebook:
 3. otherwise ``sqlite:///<course>/_grading/gradebook.db``.
 
 A URL is SQLAlchemy's: ``postgresql://user:password@host:5432/dbname``, read with the
-``psycopg`` (3) driver that the ``grading`` extra installs. Keep a password out of ``course.yml``, which is
-committed: put the URL in the environment, or leave the password out of the URL and give it
-to libpq in ``~/.pgpass``.
+``psycopg`` (3) driver that the ``grading`` extra installs. Keep a password out of
+``course.yml``, which is committed: put the URL in the environment, or leave the password out
+of the URL and give it to libpq in ``~/.pgpass``.
 """
 
 import os

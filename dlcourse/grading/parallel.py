@@ -36,7 +36,7 @@ import uuid
 from pathlib import Path
 
 from .gradebook import ENV, redacted
-from .run import SetupError, grade_submission, grading_env, report
+from .run import SetupError, failure, grade_submission, grading_env, report
 
 __all__ = ["RETRIES", "grade_in_parallel", "grade_task", "prepare_gradebook"]
 
@@ -152,11 +152,6 @@ def _start(jobs, scheduler, echo):
     return Client(cluster), cluster
 
 
-def _failed(student, assignment, reason):
-    return {"student": student, "assignment": assignment, "ok": False, "seconds": 0.0,
-            "reason": reason, "output": reason, "flags": []}
-
-
 def grade_in_parallel(root, pending, summary, *, db_url, force=False, timeout=3600, jobs=2,
                       scheduler=None, echo=print, done=0, total=None):
     """Grade ``pending`` submissions as Dask tasks and add each result to ``summary``.
@@ -204,11 +199,11 @@ def grade_in_parallel(root, pending, summary, *, db_url, force=False, timeout=36
                 result = future.result()
             except KilledWorker:
                 allowed = dask.config.get("distributed.scheduler.allowed-failures")
-                result = _failed(student, assignment,
+                result = failure(student, assignment,
                                  f"the workers grading it died {allowed + 1} times (killed, or "
                                  "out of memory?); the next run grades it again")
             except Exception as exc:  # noqa: BLE001 - reported for this submission only
-                result = _failed(student, assignment, f"{type(exc).__name__}: {exc}")
+                result = failure(student, assignment, f"{type(exc).__name__}: {exc}")
             report(summary, label, result, root, echo)
     finally:
         client.close()

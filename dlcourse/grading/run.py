@@ -224,6 +224,12 @@ def grade_submission(root, student, assignment, *, force=False, timeout=3600, en
             "flags": _similarity(root, student, assignment) if ok else []}
 
 
+def failure(student, assignment, reason):
+    """The result of a submission that could not be graded at all, for :func:`report`."""
+    return {"student": student, "assignment": assignment, "ok": False, "seconds": 0.0,
+            "reason": reason, "output": reason, "flags": []}
+
+
 def report(summary, label, result, root, echo=print):
     """Add one submission's result to ``summary`` and say it (and write a failure's log)."""
     student, assignment = result["student"], result["assignment"]
@@ -254,7 +260,8 @@ def autograde(root=".", assignments=(), students=(), force=False, timeout=3600, 
     summary = {"graded": [], "failed": [], "skipped": [], "flagged": []}
     db_url = gradebook_url(root)
     if jobs < 1:
-        raise ValueError(f"jobs={jobs}: give the number of submissions to grade at once, 1 or more")
+        raise ValueError(f"jobs={jobs}: give the number of submissions to grade at once, "
+                         "1 or more")
     parallel = jobs > 1 or bool(scheduler)
     if parallel:
         require_server(db_url, f"grading on a Dask cluster (--scheduler {scheduler})" if scheduler
@@ -279,8 +286,7 @@ def autograde(root=".", assignments=(), students=(), force=False, timeout=3600, 
             result = grade_submission(root, student, assignment, force=force, timeout=timeout,
                                       env=env)
         except GradingBusy as exc:
-            result = {"student": student, "assignment": assignment, "ok": False,
-                      "seconds": 0.0, "reason": str(exc), "output": str(exc), "flags": []}
+            result = failure(student, assignment, str(exc))
         report(summary, label, result, root, echo)
     if pending:
         from .parallel import grade_in_parallel
