@@ -5,7 +5,9 @@
 #   make work A=<id>  your own copy of an assignment in work/<id>/ (git ignores it)
 # Instructors:
 #   make assignments  regenerate exercises/ from solutions/ (nbgrader generate_assignment)
-#   make autograde    autograde every submission under _grading/submitted/ (sandboxed)
+#   make autograde    autograde every submission under _grading/submitted/ (sandboxed);
+#                     JOBS=N grades N at once on a local Dask cluster, SCHEDULER=tcp://host:8786
+#                     on a running one (both need DLCOURSE_DB_URL, a PostgreSQL gradebook)
 #   make marking      marking sheets for the written answers in _grading/marking/
 #   make feedback     write feedback under _grading/feedback/ (hidden tests not shown)
 #   make grades       export the gradebook to _grading/grades.csv
@@ -75,8 +77,11 @@ assignments: $(STAMP)
 # Each submission is graded on its own, in a sandbox (bubblewrap), and the run always finishes
 # with a summary: graded, failed and why, skipped (unchanged since graded; FORCE=1 regrades
 # them, keeping manual grades), answers waiting for a manual grade, answers flagged as copied.
+# JOBS=N (N > 1) or SCHEDULER=ADDRESS grade on Dask (dlcourse.grading.parallel) into the
+# gradebook that DLCOURSE_DB_URL names; without them nothing changes.
 autograde: $(STAMP)
-	$(PY) -m dlcourse.grading autograde $(if $(FORCE),--force)
+	$(PY) -m dlcourse.grading autograde $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS)) \
+	  $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 # One page per assignment with every written question, its model answer and mark scheme, to
 # keep open beside the formgrader: _grading/marking/<id>.md

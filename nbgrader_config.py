@@ -7,6 +7,9 @@ Run every nbgrader command from the repository root (the Makefile does):
     _grading/submitted/<student>/<id>/    what students hand in
     _grading/autograded/, _grading/feedback/, _grading/gradebook.db, _grading/grades.csv
 
+The gradebook is _grading/gradebook.db (SQLite) unless DLCOURSE_DB_URL or `grading: db_url:`
+in course.yml names a database server (dlcourse.grading.gradebook).
+
 Paths are absolute, computed from this file, so a copy of the course elsewhere (the tests
 grade in a temporary copy) is a complete course of its own.
 """
@@ -19,6 +22,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     SaveAutoGrades)
 
 from dlcourse.grading.feedback import HideHiddenTests
+from dlcourse.grading.gradebook import gradebook_url
 from dlcourse.grading.offline import OfflineFeedback
 from dlcourse.grading.trusted import DropDuplicateIds, RestoreCells, TrustedExecute
 
@@ -35,7 +39,7 @@ c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.submitted_directory = os.path.join("_grading", "submitted")
 c.CourseDirectory.autograded_directory = os.path.join("_grading", "autograded")
 c.CourseDirectory.feedback_directory = os.path.join("_grading", "feedback")
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(GRADING, "gradebook.db")
+c.CourseDirectory.db_url = gradebook_url(ROOT)
 
 # Only the notebook and the data it reads go into exercises/: no editor, cache or build files.
 c.CourseDirectory.ignore = [

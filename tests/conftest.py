@@ -117,3 +117,30 @@ def built_book():
     html_dir, seconds = _build.wait()
     print(f"\nbook built in {seconds:.1f} s")
     return html_dir, seconds
+
+
+# --- a real PostgreSQL server (tests/_postgres.py) ---------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server started for this test run on 127.0.0.1 and stopped after it.
+
+    A test that asks for it FAILS when the server cannot start (the message says what to
+    install): the server gradebook is part of what the course ships, not an optional extra.
+    """
+    from _postgres import PostgresUnavailable, start_server
+    try:
+        server = start_server()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"cannot start a PostgreSQL server for the gradebook tests: {exc}",
+                    pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty database on the test server (dropped after the test): its URL."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
