@@ -31,6 +31,8 @@ import math
 import numpy as np
 
 from .._numba import njit
+# the one sum whose order the compiler may change (the reason is beside it)
+from .perceptron import _dot
 
 __all__ = ["rbm_epoch"]
 
@@ -42,18 +44,6 @@ def _logistic(x):
     if x >= 0:
         return 1.0 / (1.0 + e)
     return e / (1.0 + e)
-
-
-# The one sum whose order is left to the compiler (see dlcourse.kernels.perceptron._dot): in
-# strict order each addition waits for the one before; reassociated, the compiler keeps
-# partial sums in vector registers. Only the rounding changes, as with BLAS's blocked sums.
-@njit(fastmath={"reassoc"})
-def _dot(x, w):
-    """x . w for two vectors of the same length."""
-    s = 0.0
-    for j in range(x.shape[0]):
-        s += x[j] * w[j]
-    return s
 
 
 @njit
