@@ -116,3 +116,14 @@ def test_dbn_errors_say_what_to_do(digits):
         PretrainedMLPClassifier(hidden_layer_sizes=(5,), pretrained=([W], [b])).fit(X, t)
     with pytest.raises(ValueError, match="as many weight matrices as bias vectors"):
         PretrainedMLPClassifier(hidden_layer_sizes=(4,), pretrained=([W], [])).fit(X, t)
+
+
+def test_without_the_monitor_every_layer_learns_the_same_weights(digits):
+    X = digits[0][:200]
+    kwargs = dict(hidden_layer_sizes=(16, 8), method="pcd", max_epochs=2, rng=3)
+    watched = DBN(**kwargs).fit(X)
+    quiet = DBN(monitor=False, **kwargs).fit(X)
+    for a, b in zip(watched.rbms_, quiet.rbms_):
+        assert not b.monitor and len(a.reconstruction_error_) > 0
+        assert len(b.reconstruction_error_) == 0
+        assert np.array_equal(a.W_, b.W_)

@@ -31,7 +31,7 @@ __all__ = ["DBN", "PretrainedMLPClassifier"]
 
 _RBM_PARAMS = ("method", "k", "eta", "momentum", "weight_decay", "batch_size", "max_epochs",
                "sparsity_target", "sparsity_cost", "sample_visible", "dtype", "backend",
-               "progress")
+               "progress", "monitor")
 
 
 class PretrainedMLPClassifier(MLPClassifier):
@@ -91,8 +91,9 @@ class DBN(TransformerMixin, BaseEstimator):
     hidden_layer_sizes : tuple of int, default=(64, 32)
         Hidden units of each RBM, bottom to top.
     method, k, eta, momentum, weight_decay, batch_size, max_epochs, sparsity_target,
-    sparsity_cost, sample_visible, dtype, backend, progress
-        Passed to every :class:`dlcourse.models.rbm.BernoulliRBM` of the stack.
+    sparsity_cost, sample_visible, dtype, backend, progress, monitor
+        Passed to every :class:`dlcourse.models.rbm.BernoulliRBM` of the stack
+        (``monitor=False`` skips each layer's reconstruction monitor; the weights are the same).
     rng : None, int or Generator
 
     Attributes
@@ -107,7 +108,7 @@ class DBN(TransformerMixin, BaseEstimator):
     def __init__(self, hidden_layer_sizes=(64, 32), method="cd", k=1, eta=0.1,
                  momentum="guide", weight_decay=1e-4, batch_size=10, max_epochs=20,
                  sparsity_target=0.1, sparsity_cost=0.0, sample_visible=True,
-                 dtype=np.float64, rng=None, backend="auto", progress=False):
+                 dtype=np.float64, rng=None, backend="auto", progress=False, monitor=True):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.method = method
         self.k = k
@@ -123,6 +124,7 @@ class DBN(TransformerMixin, BaseEstimator):
         self.rng = rng
         self.backend = backend
         self.progress = progress
+        self.monitor = monitor
 
     def _sizes(self):
         sizes = self.hidden_layer_sizes
