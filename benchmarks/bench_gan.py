@@ -11,6 +11,12 @@ samples, 13 widths), once as 13 calls of ``parzen_log_likelihood`` and once as o
 ``parzen_bandwidth``, which computes the distances once. Times are medians of repeats
 interleaved round-robin in one process; 1-thread runs are timed by process CPU time, 2-thread
 runs by wall time.
+
+PyTorch side (when torch is installed): the same networks (ReLU hidden layers, the same output
+units, one-hot labels appended to the inputs of both networks when conditional), the same
+losses (cross-entropy from logits, the non-saturating generator loss), Adam(0.001, beta1=0.5)
+for both, k discriminator steps of real and fake rows as one batch, then one generator step:
+in float64, as dlcourse computes, and in float32, what a PyTorch user would run.
 """
 
 import numpy as np
@@ -18,6 +24,11 @@ from threadpoolctl import threadpool_limits
 
 from _report import finish, parser_for, row  # noqa: E402  (benchmarks/ is the script folder)
 from _timing import race  # noqa: E402
+
+try:
+    import torch
+except ImportError:           # the PyTorch rows then say "peer not installed"
+    torch = None
 
 from dlcourse.core.gan import parzen_bandwidth, parzen_log_likelihood
 from dlcourse.data import gaussian_ring, load_digits
@@ -37,6 +48,7 @@ def workloads(n_steps):
     def gan(X, y=None, **options):
         def run():
             GAN(batch_size=BATCH, n_steps=n_steps, rng=2, **options).fit(X, y)
+        run.data = (X, y, options)
         return run
 
     return {
@@ -54,14 +66,77 @@ def workloads(n_steps):
     }
 
 
+def torch_gan(X, y, n_steps, tdtype, n_noise, generator_sizes, discriminator_sizes,
+              output="linear", k=1, conditional=False):
+    """A function of no arguments that trains the same GAN with PyTorch (see the module)."""
+    nn = torch.nn
+    labels = None
+    if conditional:
+        codes = np.unique(y, return_inverse=True)[1]
+        labels = torch.as_tensor(np.eye(codes.max() + 1)[codes], dtype=tdtype)
+    n_labels = 0 if labels is None else labels.shape[1]
+    data = torch.as_tensor(X, dtype=tdtype)
+    d = data.shape[1]
+
+    def mlp(sizes, out):
+        layers = []
+        for a, b in zip(sizes[:-2], sizes[1:-1]):
+            layers += [nn.Linear(a, b), nn.ReLU()]
+        layers.append(nn.Linear(sizes[-2], sizes[-1]))
+        if out == "sigmoid":
+            layers.append(nn.Sigmoid())
+        return nn.Sequential(*layers).to(tdtype)
+
+    def with_label(rows, Y):
+        return rows if Y is None else torch.cat([rows, Y], dim=1)
+
+    def run():
+        torch.manual_seed(2)
+        G = mlp((n_noise + n_labels,) + tuple(generator_sizes) + (d,), output)
+        D = mlp((d + n_labels,) + tuple(discriminator_sizes) + (1,), "linear")
+        opt_g = torch.optim.Adam(G.parameters(), lr=0.001, betas=(0.5, 0.999))
+        opt_d = torch.optim.Adam(D.parameters(), lr=0.001, betas=(0.5, 0.999))
+        bce = nn.BCEWithLogitsLoss()
+        ones = torch.ones(BATCH, 1, dtype=tdtype)
+        targets = torch.cat([ones, torch.zeros(BATCH, 1, dtype=tdtype)])
+        for _ in range(n_steps):
+            for _ in range(k):
+                idx = torch.randint(len(data), (BATCH,))
+                Y = None if labels is None else labels[idx]
+                z = with_label(torch.randn(BATCH, n_noise, dtype=tdtype), Y)
+                with torch.no_grad():
+                    fake = G(z)
+                logits = D(torch.cat([with_label(data[idx], Y), with_label(fake, Y)]))
+                # the mean over each half, summed, as dlcourse's discriminator_loss
+                loss_d = 2 * bce(logits, targets)
+                opt_d.zero_grad()
+                loss_d.backward()
+                opt_d.step()
+            Y = None if labels is None else labels[torch.randint(len(labels), (BATCH,))]
+            fake = G(with_label(torch.randn(BATCH, n_noise, dtype=tdtype), Y))
+            loss_g = bce(D(with_label(fake, Y)), ones)           # non-saturating
+            opt_g.zero_grad()
+            loss_g.backward()
+            opt_g.step()
+    return run
+
+
 def measure(threads, repeats, quick):
     rows = []
     n_steps = 20 if quick else 200
     for name, run in workloads(n_steps).items():
-        med = race({"dlcourse": run}, (), repeats, threads)
-        rows.append(row("gan", f"GAN {name}, {n_steps} generator steps, batch {BATCH}", "numpy",
-                        med["dlcourse"], dtype="float64", threads=threads,
-                        note=f"{med['dlcourse'] / n_steps * 1e3:.2f} ms per generator step"))
+        methods = {"dlcourse": run}
+        if torch is not None:
+            X, y, options = run.data
+            methods["torch64"] = torch_gan(X, y, n_steps, torch.float64, **options)
+            methods["torch32"] = torch_gan(X, y, n_steps, torch.float32, **options)
+        med = race(methods, (), repeats, threads)
+        workload = f"GAN {name}, {n_steps} generator steps, batch {BATCH}"
+        note = f"{med['dlcourse'] / n_steps * 1e3:.2f} ms per generator step"
+        for dtype, key in (("float64", "torch64"), ("float32", "torch32")):
+            rows.append(row("gan", workload, "numpy", med["dlcourse"], "PyTorch CPU "
+                            f"{dtype}", med.get(key), dtype="float64", threads=threads,
+                            note=note))
     rng = np.random.default_rng(3)
     digits = load_digits()[0]
     val = digits[:300]
@@ -93,6 +168,8 @@ def main():
     thread_counts = (1,) if args.quick else tuple(args.threads)
     rows = []
     for threads in thread_counts:
+        if torch is not None:
+            torch.set_num_threads(threads)
         with threadpool_limits(threads):
             rows += measure(threads, repeats, args.quick)
     finish(rows, args)
