@@ -18,13 +18,14 @@ The submissions are a mix of the kinds a real course receives:
 """
 
 import copy
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+
+from dlcourse.grading import run
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("complete", "partial", "empty", "wrong", "erroring", "slow", "broken")
@@ -85,10 +86,9 @@ def source_notebook(assignment):
 
 
 def grading_env(db_url=None):
-    env = dict(os.environ)
+    env = run.grading_env()    # this Python's folder first on PATH, for nbgrader's alembic
     env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     if db_url:
         env["DLCOURSE_DB_URL"] = db_url
     else:

@@ -20,7 +20,6 @@ process, so the whole module takes about a minute per assignment on two cores.
 import copy
 import importlib.util
 
-import os
 import re
 import shutil
 import subprocess
@@ -39,6 +38,7 @@ from nbgrader.validator import Validator  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
 from dlcourse.grading.leaks import html_text, leaks, notebook_text, secret_lines  # noqa: E402
+from dlcourse.grading.run import grading_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").glob("[0-9][0-9]_*")
@@ -156,12 +156,11 @@ def submissions(data, source, release):
 # --- running nbgrader --------------------------------------------------------------------------
 
 def _env():
-    env = dict(os.environ)
+    # nbgrader runs the `alembic` executable installed beside this Python: the package's
+    # grading environment puts that folder on PATH even when the environment is not activated
+    env = grading_env()
     env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    # nbgrader runs the `alembic` executable installed beside this Python: put that folder on
-    # PATH even when the environment is not activated (as under `make test`)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
 
 
