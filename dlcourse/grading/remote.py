@@ -359,6 +359,7 @@ class KernelSession:
         self._nonce = 0
         self._callback_dir = callback_dir
         self._give = give            # makes the socket usable by the kernel's user
+        self._blocks = []            # targets of blocked(...) not yet sent to the kernel
 
     def _callbacks_for(self, values):
         """Replace grader functions among ``values`` by callback references."""
@@ -378,6 +379,9 @@ class KernelSession:
     def request(self, request, decode_value=True):
         self._nonce += 1
         request = dict(request, nonce=self._nonce)
+        if self._blocks:
+            # blocks first, outermost first; once sent, the kernel holds them until unblock
+            request["block_first"], self._blocks = self._blocks, []
         text = base64.b64encode(json.dumps(request, allow_nan=False).encode()).decode("ascii")
         code, path = self._request_code(text)
         try:
@@ -485,9 +489,20 @@ class KernelSession:
         return reply["value"]
 
     def block(self, targets):
-        self.request({"op": "block", "targets": [str(t) for t in targets]}, decode_value=False)
+        """Switch ``targets`` off in the kernel from the next request on.
+
+        The targets travel with the next request rather than in one of their own: each request
+        is a round trip to the kernel (about 7 ms), and most ``blocked(...)`` bodies make one
+        call, so this saves a third of a test's requests.
+        """
+        self._blocks.append([str(t) for t in targets])
 
     def unblock(self):
+        """Undo the innermost :meth:`block`; the blocked references the kernel reached."""
+        if self._blocks:
+            # never sent: no request ran in the kernel since, so nothing was reached
+            self._blocks.pop()
+            return []
         value = self.request({"op": "unblock"}, decode_value=False).get("value")
         return [str(v) for v in value] if isinstance(value, list) else []
 
@@ -529,7 +544,16 @@ class _CallbackServer:
         return self
 
     def __exit__(self, *exc):
+        import socket
         self.stop.set()
+        # wake the accept() at once: waiting out its timeout cost up to 0.2 s per call, most
+        # of the grading time of an assignment whose tests pass functions (05_optimizers: 8 s)
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as wake:
+                wake.settimeout(1)
+                wake.connect(self.path)
+        except OSError:
+            pass
         self.thread.join(5)
         self.sock.close()
         try:
@@ -545,6 +569,9 @@ class _CallbackServer:
             except socket.timeout:
                 continue
             except OSError:
+                return
+            if self.stop.is_set():               # the wake-up connection of __exit__
+                conn.close()
                 return
             with conn:
                 conn.settimeout(30)
