@@ -1,23 +1,44 @@
-"""Estimators with scikit-learn's contract: fit / partial_fit / predict / transform / score."""
+"""Estimators with scikit-learn's contract: fit / partial_fit / predict / transform / score.
 
-from ._gd import DivergenceWarning
-from .autoencoder import Autoencoder
-from .boltzmann import BoltzmannMachine
-from .char_rnn import CharRNN
-from .convnet import ConvNetClassifier
-from .dbn import DBN
-from .gan import GAN
-from .hopfield import HopfieldNetwork
-from .linear_regression import LinearRegression
-from .logistic_regression import LogisticRegression
-from .mlp import MLPClassifier, MLPRegressor
-from .perceptron import Perceptron
-from .rbm import BernoulliRBM
-from .seq2seq import Seq2Seq
-from .sequence import RecurrentClassifier, RecurrentRegressor
-from .sparse_coding import SparseCoding
+Each estimator's module loads when the estimator is first used (``from dlcourse.models import
+Perceptron`` imports the perceptron alone): a notebook that needs one model, and every grading
+kernel that runs it, does not pay for importing scikit-learn and the other models' kernels.
+"""
 
-__all__ = ["Autoencoder", "BernoulliRBM", "BoltzmannMachine", "CharRNN", "ConvNetClassifier",
-           "DBN", "DivergenceWarning", "GAN", "HopfieldNetwork", "LinearRegression",
-           "LogisticRegression", "MLPClassifier", "MLPRegressor", "Perceptron",
-           "RecurrentClassifier", "RecurrentRegressor", "Seq2Seq", "SparseCoding"]
+import importlib
+
+#: estimator -> the module of this package that defines it
+_WHERE = {
+    "Autoencoder": "autoencoder",
+    "BernoulliRBM": "rbm",
+    "BoltzmannMachine": "boltzmann",
+    "CharRNN": "char_rnn",
+    "ConvNetClassifier": "convnet",
+    "DBN": "dbn",
+    "DivergenceWarning": "_gd",
+    "GAN": "gan",
+    "HopfieldNetwork": "hopfield",
+    "LinearRegression": "linear_regression",
+    "LogisticRegression": "logistic_regression",
+    "MLPClassifier": "mlp",
+    "MLPRegressor": "mlp",
+    "Perceptron": "perceptron",
+    "RecurrentClassifier": "sequence",
+    "RecurrentRegressor": "sequence",
+    "Seq2Seq": "seq2seq",
+    "SparseCoding": "sparse_coding",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value          # the next lookup is an ordinary attribute
+        return value
+    raise AttributeError(f"module 'dlcourse.models' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
