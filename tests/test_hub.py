@@ -280,15 +280,20 @@ class Person:
                 "content": {"code": code, "silent": False, "store_history": False,
                             "user_expressions": {}, "allow_stdin": False,
                             "stop_on_error": True}}))
-            while True:
+            # the reply comes on the shell channel and the output on iopub, in no set order
+            # between them: the output is complete when iopub reports the kernel idle again
+            replied = idle = False
+            while not (replied and idle):
                 message = json.loads(ws.recv())
                 if message.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
                 if message["msg_type"] in ("stream", "error"):
                     printed.append(message["content"].get("text")
                                    or "\n".join(message["content"]["traceback"]))
-                if message["msg_type"] == "execute_reply":
-                    return "".join(printed)
+                replied = replied or message["msg_type"] == "execute_reply"
+                idle = idle or (message["msg_type"] == "status"
+                                and message["content"].get("execution_state") == "idle")
+            return "".join(printed)
         finally:
             ws.close()
 
