@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -246,9 +246,14 @@ class Prepared:
         return t1 - t0, time.perf_counter() - t1
 
 
-def _prepare_and_grade_slow(assignment, base, prepared):
-    prepared[assignment] = Prepared(assignment, base)
-    return prepared[assignment].grade("slow")
+def _prepare_and_grade_slow(assignment, base, ready):
+    try:
+        prepared = Prepared(assignment, base)
+    except BaseException as exc:
+        ready.set_exception(exc)
+        raise
+    ready.set_result(prepared)
+    return prepared.grade("slow")
 
 
 class _SlowGroups:
@@ -259,14 +264,10 @@ class _SlowGroups:
 
     def __init__(self, assignments, tmp_path_factory):
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="slow-grading")
-        self.prepared = {}
-        self.futures = {a: self.pool.submit(_prepare_and_grade_slow, a,
-                                            tmp_path_factory.mktemp(a), self.prepared)
-                        for a in assignments}
-
-    def result(self, assignment):
-        timings = self.futures[assignment].result()
-        return self.prepared[assignment], timings
+        self.ready = {a: Future() for a in assignments}         # set once a's copies exist
+        self.graded = {a: self.pool.submit(_prepare_and_grade_slow, a,
+                                           tmp_path_factory.mktemp(a), self.ready[a])
+                       for a in assignments}
 
 
 _slow_groups = None
@@ -295,14 +296,8 @@ def graded(request, tmp_path_factory):
             lambda: _slow_groups.pool.shutdown(wait=True, cancel_futures=True))
     out = Graded()
     start = time.perf_counter()
-    # the slow copy was prepared (generated, submissions written) before its grading started;
-    # its future's result comes only when that grading ends, so wait for the preparation here
-    while assignment not in _slow_groups.prepared:
-        future = _slow_groups.futures[assignment]
-        if future.done():
-            future.result()                     # raises what went wrong in the preparation
-        time.sleep(0.2)
-    prep = _slow_groups.prepared[assignment]
+    # the course copies exist (generated, submissions written) before the slow one is graded
+    prep = _slow_groups.ready[assignment].result()
     timings = dict(prep.timings)
     with ThreadPoolExecutor(max_workers=1) as pool:
         quick = pool.submit(prep.grade, "quick")
@@ -316,7 +311,8 @@ def graded(request, tmp_path_factory):
             str(prep.release_dir / f"{assignment}.ipynb"))
         timings["validator (stub)"] = time.perf_counter() - t0
         timings["autograde quick"], timings["feedback quick"] = quick.result()
-    _, (timings["autograde slow"], timings["feedback slow"]) = _slow_groups.result(assignment)
+    timings["autograde slow"], timings["feedback slow"] = \
+        _slow_groups.graded[assignment].result()
     timings["waited for grading"] = time.perf_counter() - start
 
     out.assignment, out.base, out.source, out.release, out.release_dir, out.data = \
