@@ -9,6 +9,7 @@ from sklearn.base import clone
 from dlcourse._numba import HAVE_NUMBA
 from dlcourse.core import rbm as R
 from dlcourse.data import load_digits
+from dlcourse.kernels import rbm as K
 from dlcourse.kernels.rbm import rbm_epoch
 from dlcourse.models.rbm import GUIDE_MOMENTUM, BernoulliRBM, _momentum_at
 from dlcourse.testing import numerical_gradient
@@ -160,8 +161,8 @@ def test_cd_rejects_uniforms_of_the_wrong_shape():
 
 
 # ------------------------------------------------------------------------ the two forms
-def _one_epoch(backend, dtype=np.float64, **kw):
-    X = (load_digits()[0][:120] > 0.5).astype(dtype)
+def _one_epoch(backend, dtype=np.float64, threshold=0.5, **kw):
+    X = (load_digits()[0][:120] > threshold).astype(dtype)    # 29% of pixels on; 13% at 0.9
     params = dict(n_hidden=12, k=2, batch_size=10, max_epochs=3, rng=0, backend=backend,
                   dtype=dtype)
     params.update(kw)
@@ -172,11 +173,15 @@ def _one_epoch(backend, dtype=np.float64, **kw):
 @pytest.mark.parametrize("kw", [dict(method="cd"), dict(method="pcd"),
                                 dict(method="pcd", k=1, batch_size=7, monitor=False),
                                 dict(method="cd", sparsity_cost=0.5, batch_size=7),
-                                dict(method="cd", sample_visible=False)])
+                                dict(method="cd", sample_visible=False),
+                                dict(method="pcd", momentum=0.0, threshold=0.9),
+                                dict(method="cd", momentum=0.0, weight_decay=0.01, k=1)])
 def test_numba_epoch_gives_the_numpy_weights_and_the_same_states(kw):
     a, b = _one_epoch("numpy", **kw), _one_epoch("numba", **kw)
     for name in ("W_", "a_", "b_"):
         np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=0, atol=1e-12)
+    for vel_a, vel_b in zip(a._vel, b._vel):   # kept even where momentum 0 skips them
+        np.testing.assert_allclose(vel_b, vel_a, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(a.chains_, b.chains_)     # the same sampled states
     np.testing.assert_allclose(a.reconstruction_error_, b.reconstruction_error_, rtol=1e-12)
 
@@ -186,6 +191,39 @@ def test_numba_epoch_agrees_in_float32_to_float32_rounding():
     a, b = _one_epoch("numpy", np.float32), _one_epoch("numba", np.float32)
     assert b.W_.dtype == np.float32
     np.testing.assert_allclose(b.W_, a.W_, atol=2e-5)
+
+
+@pytest.mark.parametrize("density", [0.05, 0.6])
+def test_kernel_hidden_inputs_are_v_times_w_on_both_paths(density):
+    # below kernels.rbm.DENSE the rows of W are added where a state is on; above, BLAS
+    rng = np.random.default_rng(3)
+    W = rng.standard_normal((37, 11))
+    V = (rng.random((6, 37)) < density) * 1.0
+    V[0, :3] = [0.25, 0.5, 1.0]                                 # probabilities too
+    out = np.full((6, 11), np.nan)
+    K._hidden_inputs(V, W, out)
+    assert (np.count_nonzero(V) > K.DENSE * V.size) == (density > 0.5)
+    np.testing.assert_allclose(out, V @ W, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("R", [1, 3, 5, 7, 20, 23])
+@pytest.mark.parametrize("density", [0.1, 0.6])
+def test_four_russians_gradient_rows_are_s_transpose_p(R, density):
+    # tables of subset sums of groups of rows of P, picked by the binary states of S
+    rng = np.random.default_rng(R)
+    S = (rng.random((R, 29)) < density) * 1.0
+    P = rng.standard_normal((R, 9))
+    T = np.zeros((-(-R // K.GROUP), K.GROUP_SUMS, 9))
+    keys = np.zeros((T.shape[0], 29))
+    picked = np.zeros(T.shape[0] + 3, np.int64)
+    K._subset_sums(P, T)
+    assert K._group_keys(S, keys)
+    rows = np.full((29, 9), np.nan)
+    for i in range(29):
+        K._gradient_row(i, keys, T, picked, rows[i])
+    np.testing.assert_allclose(rows, S.T @ P, rtol=0, atol=1e-13)
+    S[-1, 0] = 0.5                                              # not binary: no keys
+    assert not K._group_keys(S, keys)
 
 
 def test_kernel_batch_update_is_one_cd_gradient_step():

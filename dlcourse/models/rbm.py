@@ -207,7 +207,8 @@ class BernoulliRBM(TransformerMixin, BaseEstimator):
         if self.weight_decay > 0:
             dW += self.weight_decay * W
         for param, vel, grad in zip((W, a, b), self._vel, (dW, da, db)):
-            vel[...] = momentum * vel + eta * grad
+            vel *= momentum                            # vel = momentum vel + eta grad, in place
+            vel += eta * grad
             param -= vel
         if self.method == "pcd":
             self.chains_[...] = h_k
