@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from threadpoolctl import threadpool_limits
 
 from .._numba import resolve_backend
 from .._progress import progress as progress_line
@@ -232,13 +233,16 @@ class BernoulliRBM(TransformerMixin, BaseEstimator):
             U_v = rng.random((count, k, m, n_visible), dtype=dtype)
             part = order[first * m:(first + count) * m]
             if self.backend_ == "numba":
-                total += rbm_epoch(X, part.astype(np.int64), m, self.W_, self.a_, self.b_,
-                                   *self._vel, self._q, self.chains_, U_h, U_v, eta,
-                                   momentum, dtype.type(self.weight_decay),
-                                   self.method == "pcd", bool(self.sample_visible),
-                                   dtype.type(self.sparsity_target),
-                                   dtype.type(self.sparsity_cost),
-                                   dtype.type(SPARSITY_DECAY), bool(self.monitor))
+                # its matrix products have 10-20 rows: split over 2 threads, an epoch took
+                # 1.94 s instead of 1.69 s (784 x 256, batch 10)
+                with threadpool_limits(1, user_api="blas"):
+                    total += rbm_epoch(X, part.astype(np.int64), m, self.W_, self.a_, self.b_,
+                                       *self._vel, self._q, self.chains_, U_h, U_v, eta,
+                                       momentum, dtype.type(self.weight_decay),
+                                       self.method == "pcd", bool(self.sample_visible),
+                                       dtype.type(self.sparsity_target),
+                                       dtype.type(self.sparsity_cost),
+                                       dtype.type(SPARSITY_DECAY), bool(self.monitor))
             else:
                 for t in range(count):
                     idx = part[t * m:(t + 1) * m]
