@@ -16,7 +16,8 @@ nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader")
 
 from dlcourse.grading import references, remote  # noqa: E402
-from dlcourse.grading.remote import GraderError, KernelSession, RemoteError, decode, encode  # noqa: E402
+from dlcourse.grading.remote import GraderError, RemoteError, decode, encode  # noqa: E402
+from dlcourse.grading.session import KernelSession  # noqa: E402
 from dlcourse.grading.sandbox import remove_references  # noqa: E402
 from dlcourse.grading.trusted import (DropDuplicateIds, _released_source,  # noqa: E402
                                       blocked_targets, autograded_cells)

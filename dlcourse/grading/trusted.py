@@ -44,7 +44,8 @@ from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocess
 from traitlets import Float, Integer
 
 from . import blocking, references
-from .remote import GraderError, KernelSession, RemoteError
+from .remote import GraderError, RemoteError
+from .session import KernelSession
 from .sandbox import Sandbox, build_overlays, sandbox_mode
 
 __all__ = ["DropDuplicateIds", "RestoreCells", "TrustedExecute", "assignment_references",
