@@ -28,22 +28,13 @@ The uniforms come in as arrays and a unit is on when ``u < p``, exactly as in
 taken in another order than the NumPy form's, so the weights agree to rounding (1e-12 in
 float64)."""
 
-import math
-
 import numpy as np
 
 from .._numba import njit
+# the logistic as two cases of exp(-|x|), with the values of dlcourse.core.rbm.logistic
+from .mlp import _sigmoid as _logistic
 
 __all__ = ["rbm_epoch"]
-
-
-@njit
-def _logistic(x):
-    # as dlcourse.core.rbm.logistic, so the values match: 1 / (1 + e) or e / (1 + e) as one
-    # division with a select, not a branch (the sign of x is a coin toss: a branch would be
-    # mispredicted half the time, which cost more than the exp)
-    e = math.exp(-abs(x))
-    return (1.0 if x >= 0 else e) / (1.0 + e)
 
 
 @njit
@@ -68,14 +59,14 @@ def _subset_sums(P, T):
     """T[g, s] = sum of the rows GROUP * g + l of P over the bits l set in s."""
     for g in range(T.shape[0]):
         T[g, 0] = 0.0
-        for s in range(1, GROUP_SUMS):
-            low = s & -s                               # the lowest bit of s: row l of the group
-            r = GROUP * g + int(math.log2(low) + 0.5)
-            if r < P.shape[0]:
-                for j in range(P.shape[1]):
-                    T[g, s, j] = T[g, s - low, j] + P[r, j]
-            else:
-                T[g, s] = T[g, s - low]
+        for l in range(GROUP):                         # the sums with bit l: those below, plus
+            r = GROUP * g + l                          # row l (if the group has one)
+            for s in range(1 << l):
+                if r < P.shape[0]:
+                    for j in range(P.shape[1]):
+                        T[g, (1 << l) + s, j] = T[g, s, j] + P[r, j]
+                else:
+                    T[g, (1 << l) + s] = T[g, s]
 
 
 @njit
