@@ -29,9 +29,10 @@ __all__ = ["energy", "free_energy", "hidden_probabilities", "visible_probabiliti
 def logistic(x):
     """sigmoid(x) = 1 / (1 + exp(-x)) in the dtype of x, with exp(-|x|) so nothing overflows."""
     e = np.exp(-np.abs(x))
-    # 1 / (1 + e) for x >= 0 and e / (1 + e) below, one division for both: the numerator
-    # max(e, [x >= 0]) is 1 or e (e <= 1). np.where(x >= 0, 1, e) gives the same values but
-    # branches on the sign, a coin toss: it took longer than the exp (4 ns a value).
+    # 1 / (1 + e) for x >= 0, e / (1 + e) below: one division for both,
+    # the numerator max(e, [x >= 0]) being 1 or e (e <= 1). The same
+    # values as np.where(x >= 0, 1, e), which branches on every sign (a
+    # coin toss) and took longer than the exp: 4 ns a value.
     p = np.maximum(e, x >= 0)
     e += x.dtype.type(1)
     p /= e
@@ -153,7 +154,8 @@ def cd_gradient(v_data, W, a, b, u_h, u_v, *, chains=None, sample_visible=True,
         v = sample_bernoulli(pv, u_v[step]) if sample_visible else pv
         ph = hidden_probabilities(v, W, b)
     n, m = v_data.shape[0], v.shape[0]
-    dW = v.T @ (ph / m) - v_data.T @ (ph_data / n)     # scale the small factors, not dW
+    # the factors are scaled, not dW: fewer numbers to divide
+    dW = v.T @ (ph / m) - v_data.T @ (ph_data / n)
     da = v.mean(axis=0) - v_data.mean(axis=0)
     db = ph.mean(axis=0) - ph_data.mean(axis=0)
     if return_phases:
@@ -205,7 +207,8 @@ def pcd_gradient(v_data, h_chains, W, a, b, u_h, u_v, *, return_phases=False):
         ph = hidden_probabilities(v, W, b)
         h = sample_bernoulli(ph, u_h[step])
     n = v_data.shape[0]
-    dW = v.T @ (ph / m) - v_data.T @ (ph_data / n)     # scale the small factors, not dW
+    # the factors are scaled, not dW: fewer numbers to divide
+    dW = v.T @ (ph / m) - v_data.T @ (ph_data / n)
     da = v.mean(axis=0) - v_data.mean(axis=0)
     db = ph.mean(axis=0) - ph_data.mean(axis=0)
     if return_phases:

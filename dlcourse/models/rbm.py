@@ -208,7 +208,7 @@ class BernoulliRBM(TransformerMixin, BaseEstimator):
         if self.weight_decay > 0:
             dW += self.weight_decay * W
         for param, vel, grad in zip((W, a, b), self._vel, (dW, da, db)):
-            vel *= momentum                            # vel = momentum vel + eta grad, in place
+            vel *= momentum                # vel = momentum vel + eta grad
             vel += eta * grad
             param -= vel
         if self.method == "pcd":
